@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one definition of what the kernel program and userspace exchange: map keys, map values and
+ * the per-packet accounting both sides apply. The kernel program (flowlens.bpf.c) updates flow
+ * values with flowlens_account(); `flowlensd replay` applies the very same function to packets read
+ * from a capture, so the estimator sees identical records from either source.
+ *
+ * Only UAPI types are used: the header must compile for the BPF target (clang -target bpf) and for
+ * the host (g++), with no vmlinux.h.
+ */
+#ifndef FLOWLENS_BPF_FLOWLENS_H
+#define FLOWLENS_BPF_FLOWLENS_H
+
+#include <linux/types.h>
+
+/* Pin directory for the maps, so a daemon restart keeps what the kernel counted. */
+#define FLOWLENS_PIN_DIR "/sys/fs/bpf/flowlens"
+
+/* Width of the per-second activity windows in struct flowlens_dir_counters. */
+#define FLOWLENS_ACTIVITY_SECONDS 64
+
+#define FLOWLENS_NS_PER_SEC 1000000000ULL
+
+/* Index into flowlens_flow_value.dir[]: ingress is client -> server, egress server -> client. */
+enum flowlens_direction {
+  FLOWLENS_DIR_IN = 0,
+  FLOWLENS_DIR_OUT = 1,
+};
+
+/* TCP flag bits as they appear in byte 13 of the TCP header. */
+enum flowlens_tcp_flag {
+  FLOWLENS_TCP_FIN = 0x01,
+  FLOWLENS_TCP_SYN = 0x02,
+  FLOWLENS_TCP_RST = 0x04,
+  FLOWLENS_TCP_PSH = 0x08,
+  FLOWLENS_TCP_ACK = 0x10,
+};
+
+/* Key of the watched-ports map: a (port, protocol) pair that belongs to a game server. */
+struct flowlens_port_key {
+  __be16 port; /* server port, network byte order */
+  __u8 proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+  __u8 pad;    /* always zero */
+};
+
+/* Value of the watched-ports map. */
+struct flowlens_port_value {
+  __u32 server_index; /* userspace's index of the server owning the port; informational */
+};
+
+/* Key of the flow map: one client endpoint talking to one server port. */
+struct flowlens_flow_key {
+  __u8 client_addr[16]; /* IPv6 address, or IPv4 as v4-mapped ::ffff:a.b.c.d */
+  __be16 client_port;   /* network byte order; tells players behind one NAT address apart */
+  __be16 server_port;   /* network byte order */
+  __u8 proto;           /* IPPROTO_TCP or IPPROTO_UDP */
+  __u8 pad[3];          /* always zero: the key is hashed as raw bytes */
+};
+
+/* What one direction of a flow did. */
+struct flowlens_dir_counters {
+  __u64 packets;     /* lifetime packet count */
+  __u64 bytes;       /* lifetime bytes, L2 frame length as on the wire */
+  __u64 last_ns;     /* CLOCK_MONOTONIC (kernel) or capture time (replay) of the last packet */
+  __u64 active_bits; /* bit i set: at least one packet in second active_sec - i */
+  __u64 active_sec;  /* the second (timestamp / 1e9) that bit 0 of active_bits stands for */
+};
+
+/* Value of the flow map. Counters are updated atomically; the activity window and flag bytes are
+ * best effort under concurrent updates of the same flow (a flow is normally steered to one CPU). */
+struct flowlens_flow_value {
+  struct flowlens_dir_counters dir[2]; /* indexed by enum flowlens_direction */
+  __u64 first_ns;                      /* first packet of the flow, either direction */
+  __u64 end_ns;                        /* first TCP FIN or RST, either direction; 0 if none */
+  __u32 query_packets;                 /* ingress UDP payloads starting FF FF FF FF */
+  __u8 tcp_flags[2];                   /* OR of TCP flags seen, per direction */
+  __u8 pad[2];                         /* always zero */
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(struct flowlens_port_key) == 4, "port key layout is ABI with the kernel");
+static_assert(sizeof(struct flowlens_flow_key) == 24, "flow key layout is ABI with the kernel");
+static_assert(sizeof(struct flowlens_dir_counters) == 40, "counter layout is ABI with the kernel");
+static_assert(sizeof(struct flowlens_flow_value) == 104, "flow value layout is ABI with the kernel");
+#endif
+
+#ifndef FLOWLENS_INLINE
+#ifdef __bpf__
+#define FLOWLENS_INLINE static __always_inline
+#else
+#define FLOWLENS_INLINE static inline
+#endif
+#endif
+
+/* Shifts a direction's activity window forward to `sec` and marks `sec` active. */
+FLOWLENS_INLINE void flowlens_mark_active(struct flowlens_dir_counters *d, __u64 sec) {
+  if (sec > d->active_sec) {
+    __u64 shift = sec - d->active_sec;
+    d->active_bits = shift >= FLOWLENS_ACTIVITY_SECONDS ? 0 : d->active_bits << shift;
+    d->active_sec = sec;
+  }
+  if (sec + FLOWLENS_ACTIVITY_SECONDS > d->active_sec) d->active_bits |= 1ULL << (d->active_sec - sec);
+}
+
+/*
+ * Accounts one packet to a flow value. `v` must be zeroed (or hold earlier packets of the same
+ * flow); `now_ns` is the packet's time, `frame_len` its L2 length, `tcp_flags` zero for UDP,
+ * `is_query` non-zero for an ingress UDP payload starting FF FF FF FF.
+ */
+FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value *v, int dir, __u64 frame_len,
+                                      __u64 now_ns, __u8 tcp_flags, int is_query) {
+  struct flowlens_dir_counters *d = &v->dir[dir & 1];
+
+  __sync_fetch_and_add(&d->packets, 1);
+  __sync_fetch_and_add(&d->bytes, frame_len);
+  if (now_ns > d->last_ns) d->last_ns = now_ns;
+  if (v->first_ns == 0 || now_ns < v->first_ns) v->first_ns = now_ns;
+  flowlens_mark_active(d, now_ns / FLOWLENS_NS_PER_SEC);
+  if (tcp_flags) {
+    v->tcp_flags[dir & 1] |= tcp_flags;
+    if ((tcp_flags & (FLOWLENS_TCP_FIN | FLOWLENS_TCP_RST)) && v->end_ns == 0) v->end_ns = now_ns;
+  }
+  if (is_query) __sync_fetch_and_add(&v->query_packets, 1);
+}
+
+#endif /* FLOWLENS_BPF_FLOWLENS_H */

@@ -1,0 +1,17 @@
+# Every third-party dependency, found once, as Debian 12 packages provide them (scripts/install-deps.sh).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf>=1.0)
+pkg_check_modules(LIBPCAP REQUIRED IMPORTED_TARGET libpcap)
+# Boost 1.81 lives beside Debian's default 1.74: ask for it by exact version.
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
+find_package(Threads REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(yaml-cpp REQUIRED)
+if(FLOWLENS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  find_package(benchmark QUIET)
+endif()
+
+find_program(FLOWLENS_CLANG NAMES clang clang-14 REQUIRED)
+find_program(FLOWLENS_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package FlowLens needs to build, run and test. Idempotent: packages
+# already present are skipped, so a second run costs one dpkg query.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build pkg-config git
+  clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
+  libboost1.81-dev libboost-json1.81-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev libcurl4-openssl-dev
+)
+RUN_PKGS=(iproute2)
+TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format)
+
+want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
+if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
