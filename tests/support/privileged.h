@@ -29,16 +29,16 @@ inline std::string binary_dir() {
 }  // namespace flowlens::testing
 
 // Use at the top of a test body: skips (or fails under FLOWLENS_REQUIRE_PRIVILEGED=1) with `why`.
-#define FLOWLENS_PRIVILEGED_UNAVAILABLE(why)                                        \
-  do {                                                                              \
-    if (::flowlens::testing::privileged_required()) {                               \
-      FAIL() << "privileged test cannot run: " << (why)                             \
-             << " (FLOWLENS_REQUIRE_PRIVILEGED=1 turns this skip into a failure)";  \
-    }                                                                               \
-    GTEST_SKIP() << "privileged test skipped: " << (why);                           \
+#define FLOWLENS_PRIVILEGED_UNAVAILABLE(why)                                       \
+  do {                                                                             \
+    if (::flowlens::testing::privileged_required()) {                              \
+      FAIL() << "privileged test cannot run: " << (why)                            \
+             << " (FLOWLENS_REQUIRE_PRIVILEGED=1 turns this skip into a failure)"; \
+    }                                                                              \
+    GTEST_SKIP() << "privileged test skipped: " << (why);                          \
   } while (0)
 
-#define FLOWLENS_REQUIRE_ROOT()                                              \
-  do {                                                                       \
+#define FLOWLENS_REQUIRE_ROOT()                                                   \
+  do {                                                                            \
     if (::geteuid() != 0) FLOWLENS_PRIVILEGED_UNAVAILABLE("not running as root"); \
   } while (0)

@@ -1,0 +1,27 @@
+// Parses the command-line server form `ID=PORT/PROTO[,PORT/PROTO...]` (ports may be ranges,
+// `27015-27016/udp`), shared by `run --server` and `replay --server`.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "model/server.h"
+
+namespace flowlens::model {
+
+// Thrown with a message naming the spec and what was expected.
+class SpecError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// Parses "25565/tcp", "27015-27016/udp" into endpoints appended to `out`.
+void parse_endpoints(std::string_view text, std::vector<Endpoint>& out);
+
+// Parses "cs=27015/udp,27015/tcp". The server's name is its id.
+Server parse_server_spec(std::string_view spec);
+
+std::string to_string(const Endpoint& ep);  // "27015/udp"
+
+}  // namespace flowlens::model
