@@ -3,7 +3,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf>=1.0)
 pkg_check_modules(LIBPCAP REQUIRED IMPORTED_TARGET libpcap)
 # Boost 1.81 lives beside Debian's default 1.74: ask for it by exact version.
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json)
 find_package(Threads REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)

@@ -1,0 +1,42 @@
+// The merged view of every discovery source: which servers exist and which (port, protocol) pairs
+// belong to which server. Discovery plugins publish per source; the daemon reads a consistent
+// snapshot of the merge to program the watched-ports BPF map and the estimator.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "model/server.h"
+
+namespace flowlens::registry {
+
+struct MergedView {
+  uint64_t generation = 0;             // bumps on every change
+  std::vector<model::Server> servers;  // sorted by id; endpoints already conflict-free
+  // What the merge resolved, one sentence each, for the log: a server id or a port published twice.
+  std::vector<std::string> conflicts;
+};
+
+// Thread-safe: discovery plugins publish from their own threads.
+class ServerRegistry {
+ public:
+  void add(const std::string& source, model::Server server);
+  void remove(const std::string& source, const std::string& server_id);
+  void replace_all(const std::string& source, std::vector<model::Server> servers);
+  void drop_source(const std::string& source);
+
+  uint64_t generation() const;
+  // Merges every source. Deterministic: a server id or a port published by two sources goes to
+  // the source whose name sorts first, then to the server id that sorts first.
+  MergedView merged() const;
+
+ private:
+  mutable std::mutex mu_;
+  uint64_t generation_ = 0;
+  std::map<std::string, std::map<std::string, model::Server>> by_source_;
+};
+
+}  // namespace flowlens::registry
