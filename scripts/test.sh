@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds everything and runs every test with ctest.
+# Run as root on Debian 12: BPF, network-namespace and dockerd tests need it. With
+# FLOWLENS_REQUIRE_PRIVILEGED=1 a privileged test that cannot run fails instead of skipping.
+#   scripts/test.sh             build/ + the whole suite
+#   scripts/test.sh --sanitize  also an ASan+UBSan build (build-asan/) running the unprivileged tests
+#   scripts/test.sh -R REGEX    only the tests matching REGEX (passed to ctest)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SANITIZE=0
+CTEST_ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) SANITIZE=1; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) CTEST_ARGS+=("$1"); shift ;;
+  esac
+done
+"$ROOT/scripts/install-deps.sh" --test
+"$ROOT/scripts/build.sh" "$ROOT/build"
+status=0
+ctest --test-dir "$ROOT/build" --output-on-failure --no-tests=error "${CTEST_ARGS[@]}" || status=$?
+if [ "$SANITIZE" = 1 ]; then
+  "$ROOT/scripts/build.sh" "$ROOT/build-asan" -DFLOWLENS_SANITIZE=ON
+  ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$ROOT/build-asan" --output-on-failure \
+    --no-tests=error -LE 'privileged|accuracy' "${CTEST_ARGS[@]}" || status=$?
+fi
+exit $status
