@@ -1,0 +1,57 @@
+#include "jsonapi_sink.h"
+
+namespace flowlens::jsonapi {
+
+JsonApiSink::JsonApiSink(Config config, std::string version, LogFn log)
+    : config_(std::move(config)),
+      version_(std::move(version)),
+      server_(
+          config_, [this](const Request& request) { return handle(request); }, std::move(log)) {}
+
+JsonApiSink::~JsonApiSink() {
+  stop();
+}
+
+void JsonApiSink::start() {
+  started_ = std::chrono::steady_clock::now();
+  server_.start();
+}
+
+void JsonApiSink::stop() {
+  server_.stop();
+}
+
+void JsonApiSink::publish(const Snapshot& snapshot) {
+  swap_state(std::make_shared<const RenderedSnapshot>(snapshot, config_.include_ips), nullptr);
+}
+
+void JsonApiSink::set_host_status(HostStatus status) {
+  swap_state(nullptr, &status);
+}
+
+void JsonApiSink::swap_state(std::shared_ptr<const RenderedSnapshot> snapshot,
+                             const HostStatus* host) {
+  std::lock_guard lock(mutex_);
+  auto next = std::make_shared<State>();
+  next->snapshot = snapshot ? std::move(snapshot) : state_->snapshot;
+  next->host = host ? *host : state_->host;
+  state_ = std::move(next);
+}
+
+std::shared_ptr<const State> JsonApiSink::state() const {
+  std::lock_guard lock(mutex_);
+  return state_;
+}
+
+Response JsonApiSink::handle(const Request& request) const {
+  const std::shared_ptr<const State> current = state();
+  const RouteInputs inputs{config_, *current, std::chrono::system_clock::now(),
+                           std::chrono::steady_clock::now() - started_, version_};
+  return route(request, inputs);
+}
+
+std::vector<boost::asio::ip::tcp::endpoint> JsonApiSink::local_endpoints() const {
+  return server_.local_endpoints();
+}
+
+}  // namespace flowlens::jsonapi

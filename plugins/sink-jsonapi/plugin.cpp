@@ -1,0 +1,46 @@
+// sink-jsonapi: registration only. The behaviour lives in jsonapi_sink.cpp and the files it uses.
+#include "config.h"
+#include "jsonapi_sink.h"
+#include "sdk_convert.h"
+
+#include <flowlens/plugin.hpp>
+
+namespace flowlens::jsonapi {
+namespace {
+
+Config parse_or_throw(const sdk::Config& config) {
+  try {
+    return parse_config(config.object());
+  } catch (const ConfigError& e) {
+    throw sdk::ConfigError(e.what());  // FLOWLENS_ERR_CONFIG, so check-config reports it
+  }
+}
+
+class JsonApiPlugin {
+ public:
+  static constexpr const char* kName = "sink-jsonapi";
+  static constexpr const char* kVersion = FLOWLENS_JSONAPI_VERSION;
+  static constexpr const char* kDescription =
+      "serves player estimates over HTTP as JSON (the original FlowLens API)";
+  static constexpr uint32_t kCapabilities = FLOWLENS_CAP_SINK;
+
+  JsonApiPlugin(sdk::Host host, const sdk::Config& config)
+      : host_(host), sink_(parse_or_throw(config), kVersion, host_logger(host)) {}
+
+  void start() {
+    // Serve the host's latest tick at once instead of 503 until the next one arrives.
+    if (const sdk::SnapshotPtr latest = host_.latest_snapshot()) sink_.publish(from_sdk(*latest));
+    sink_.start();
+  }
+  void stop() { sink_.stop(); }
+  void on_snapshot(const sdk::Snapshot& snapshot) { sink_.publish(from_sdk(snapshot)); }
+
+ private:
+  sdk::Host host_;
+  JsonApiSink sink_;
+};
+
+}  // namespace
+}  // namespace flowlens::jsonapi
+
+FLOWLENS_PLUGIN(flowlens::jsonapi::JsonApiPlugin)

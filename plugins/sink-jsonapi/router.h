@@ -1,0 +1,45 @@
+// The whole HTTP API as one pure function: request and current state in, response out. No
+// sockets, clocks or locks here, so every route is tested as a table.
+#pragma once
+
+#include "config.h"
+#include "render.h"
+#include "shared_body.h"
+#include "snapshot.h"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string_view>
+
+namespace flowlens::jsonapi {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<SharedBody>;
+
+// Ids are discovery-chosen names ("mc-survival"); anything longer is a client error, not a lookup.
+inline constexpr std::size_t kMaxServerIdBytes = 256;
+
+// What the host last told the plugin, swapped as one immutable unit.
+struct State {
+  std::shared_ptr<const RenderedSnapshot> snapshot;  // null until the first tick
+  HostStatus host;
+};
+
+struct RouteInputs {
+  const Config& config;
+  const State& state;
+  std::chrono::system_clock::time_point now;  // for the age of the last tick
+  std::chrono::steady_clock::duration plugin_uptime;
+  std::string_view plugin_version;
+};
+
+Response route(const Request& request, const RouteInputs& in);
+
+// A JSON error response, as the session also sends for requests it could not parse.
+Response make_error(boost::beast::http::status status, std::string_view message,
+                    unsigned http_version);
+
+}  // namespace flowlens::jsonapi

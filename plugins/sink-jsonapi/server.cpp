@@ -1,0 +1,174 @@
+#include "server.h"
+
+#include "render.h"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include <exception>
+#include <stdexcept>
+
+namespace flowlens::jsonapi {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// Backoff after a failed accept (EMFILE, ENOBUFS) so the loop does not spin on it.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+std::string busy_response() {
+  const std::string body = render_error("too many connections");
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: flowlens-jsonapi\r\n"
+         "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+class Server::Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& ioc, tcp::acceptor acceptor, std::shared_ptr<SessionShared> shared,
+           const LogFn& log)
+      : ioc_(ioc),
+        acceptor_(std::move(acceptor)),
+        retry_(ioc),
+        shared_(std::move(shared)),
+        log_(log),
+        busy_(busy_response()) {}
+
+  void run() { do_accept(); }
+
+  void close() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    retry_.cancel();
+  }
+
+ private:
+  void do_accept() {
+    // Each connection gets its own strand, so sessions are safe with several threads.
+    acceptor_.async_accept(asio::make_strand(ioc_), boost::beast::bind_front_handler(
+                                                        &Listener::on_accept, shared_from_this()));
+  }
+
+  void on_accept(boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      log_(LogLevel::kWarn, "sink-jsonapi: accept failed: " + ec.message());
+      retry_.expires_after(kAcceptRetryDelay);
+      retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+        if (!wait_ec) self->do_accept();
+      });
+      return;
+    }
+    if (shared_->active.fetch_add(1, std::memory_order_relaxed) >=
+        shared_->limits.max_connections) {
+      shared_->active.fetch_sub(1, std::memory_order_relaxed);
+      refuse(std::move(socket));
+    } else {
+      std::make_shared<Session>(std::move(socket), shared_)->run();
+    }
+    do_accept();
+  }
+
+  // Over the limit: one non-blocking write of a fixed 503 and close, so a flood of connections
+  // costs no session state. If the socket buffer is full the client just sees the close.
+  void refuse(tcp::socket socket) {
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(busy_), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  std::shared_ptr<SessionShared> shared_;
+  const LogFn& log_;
+  const std::string busy_;
+};
+
+Server::Server(Config config, Handler handler, LogFn log)
+    : config_(std::move(config)), log_(std::move(log)), shared_(std::make_shared<SessionShared>()) {
+  if (!log_) log_ = [](LogLevel, std::string_view) {};
+  shared_->limits = config_.limits;
+  shared_->handler = std::move(handler);
+}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::start() {
+  if (ioc_) return;
+  auto ioc = std::make_unique<asio::io_context>(static_cast<int>(config_.threads));
+  std::vector<std::shared_ptr<Listener>> listeners;
+  std::vector<tcp::endpoint> bound;
+  for (const auto& listen : config_.listen) {
+    tcp::acceptor acceptor(*ioc);
+    boost::system::error_code ec;
+    const auto check = [&](std::string_view step) {
+      if (ec) {
+        throw std::runtime_error("sink-jsonapi: cannot listen on " + listen.text + ": " +
+                                 std::string(step) + ": " + ec.message());
+      }
+    };
+    acceptor.open(listen.endpoint.protocol(), ec);
+    check("open");
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    check("SO_REUSEADDR");
+    if (listen.endpoint.address().is_v6()) {
+      acceptor.set_option(asio::ip::v6_only(!listen.dual_stack), ec);
+      check("IPV6_V6ONLY");
+    }
+    acceptor.bind(listen.endpoint, ec);
+    check("bind");
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    check("listen");
+    bound.push_back(acceptor.local_endpoint(ec));
+    check("local_endpoint");
+    listeners.push_back(std::make_shared<Listener>(*ioc, std::move(acceptor), shared_, log_));
+  }
+  for (auto& listener : listeners) listener->run();
+  ioc_ = std::move(ioc);
+  listeners_ = std::move(listeners);
+  bound_ = std::move(bound);
+  for (unsigned i = 0; i < config_.threads; ++i) {
+    threads_.emplace_back([this] {
+      // A throwing handler must not take the daemon down: log it and keep serving.
+      for (;;) {
+        try {
+          ioc_->run();
+          return;
+        } catch (const std::exception& e) {
+          log_(LogLevel::kError, std::string("sink-jsonapi: request handling failed: ") + e.what());
+        }
+      }
+    });
+  }
+  for (const auto& ep : bound_) {
+    log_(LogLevel::kInfo, "sink-jsonapi: listening on " + ep.address().to_string() + " port " +
+                              std::to_string(ep.port()));
+  }
+}
+
+void Server::stop() {
+  if (!ioc_) return;
+  // Stopping the context abandons open connections; destroying it below frees their sessions.
+  ioc_->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  // No thread runs the context any more, so closing from here races with nothing.
+  for (auto& listener : listeners_) listener->close();
+  listeners_.clear();
+  ioc_.reset();
+  bound_.clear();
+}
+
+}  // namespace flowlens::jsonapi

@@ -1,0 +1,51 @@
+// The HTTP server: its own io_context and threads, one acceptor per listen address.
+#pragma once
+
+#include "config.h"
+#include "session.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace flowlens::jsonapi {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+using LogFn = std::function<void(LogLevel, std::string_view)>;
+
+class Server {
+ public:
+  Server(Config config, Handler handler, LogFn log);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every listen address, then starts the threads. Throws std::runtime_error naming the
+  // address and the cause when one cannot be bound; nothing keeps running in that case.
+  void start();
+  // Closes the acceptors and every connection, then joins the threads. Idempotent.
+  void stop();
+
+  // The addresses actually bound (port 0 in the config becomes the port the kernel chose).
+  std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const { return bound_; }
+  std::size_t active_connections() const { return shared_->active.load(); }
+
+ private:
+  class Listener;
+
+  Config config_;
+  LogFn log_;
+  std::shared_ptr<SessionShared> shared_;
+  std::unique_ptr<boost::asio::io_context> ioc_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
+  std::vector<boost::asio::ip::tcp::endpoint> bound_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace flowlens::jsonapi

@@ -1,0 +1,124 @@
+#include "session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <array>
+#include <exception>
+
+namespace flowlens::jsonapi {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+// Bytes asked of the socket while waiting for a request's first bytes.
+constexpr std::size_t kFirstReadBytes = 4096;
+// Lingering close: how long and how much of an abandoned request we read and throw away.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr std::size_t kLingerBytes = 64 * 1024;
+static_assert(kFirstReadBytes > 0 && kLingerBytes >= kFirstReadBytes);
+
+bool is_http_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+}  // namespace
+
+Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionShared> shared)
+    : stream_(std::move(socket)), shared_(std::move(shared)) {}
+
+Session::~Session() {
+  shared_->active.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Session::run() {
+  // The socket was accepted onto this session's strand; start there.
+  boost::asio::dispatch(stream_.get_executor(),
+                        beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+}
+
+void Session::wait_for_request() {
+  if (buffer_.size() > 0) return read_request();  // a pipelined request is already here
+  stream_.expires_after(shared_->limits.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+  buffer_.commit(n);
+  if (ec) return;  // idle timeout, peer closed, or shutdown: the socket closes with us
+  read_request();
+}
+
+void Session::read_request() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
+  parser_->body_limit(shared_->limits.max_body_bytes);
+  stream_.expires_after(shared_->limits.read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t) {
+  // A request we could not parse ends the connection: what follows it cannot be trusted.
+  const auto refuse = [this](http::status status, std::string_view message) {
+    Response response = make_error(status, message, 11);
+    response.keep_alive(false);
+    send(std::move(response));
+  };
+  if (ec == http::error::header_limit) {
+    return refuse(http::status::request_header_fields_too_large, "request header too large");
+  }
+  if (ec == http::error::body_limit) {
+    return refuse(http::status::payload_too_large, "request body too large");
+  }
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return;
+  if (is_http_error(ec)) return refuse(http::status::bad_request, "malformed request");
+  if (ec) return;  // timeout (tcp_stream already closed the socket) or a socket error
+
+  ++served_;
+  const Request request = parser_->release();
+  Response response;
+  try {
+    response = shared_->handler(request);
+  } catch (const std::exception&) {
+    response = make_error(http::status::internal_server_error, "internal error", 11);
+  }
+  response.version(request.version());
+  response.keep_alive(request.keep_alive() && served_ < shared_->limits.max_keepalive_requests);
+  send(std::move(response));
+}
+
+void Session::send(Response response) {
+  response_ = std::move(response);
+  stream_.expires_after(shared_->limits.write_timeout);
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return;
+  const bool error_close = response_.result_int() >= 400 && !response_.keep_alive();
+  if (response_.keep_alive()) return wait_for_request();
+  beast::error_code ignored;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  if (error_close) linger();
+}
+
+void Session::linger() {
+  buffer_.clear();
+  stream_.expires_after(kLingerTime);
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+}
+
+void Session::on_linger(beast::error_code ec, std::size_t n) {
+  lingered_bytes_ += n;
+  if (ec || lingered_bytes_ >= kLingerBytes) return;
+  linger();
+}
+
+}  // namespace flowlens::jsonapi

@@ -1,0 +1,63 @@
+// One HTTP/1.1 connection: wait (idle timeout), read one request (read timeout, header and body
+// limits), answer it through the router, write (write timeout), repeat up to the keep-alive cap.
+#pragma once
+
+#include "config.h"
+#include "router.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace flowlens::jsonapi {
+
+using Handler = std::function<Response(const Request&)>;
+
+// Shared by the listener and every session; outlives all of them.
+struct SessionShared {
+  Limits limits;
+  Handler handler;
+  std::atomic<std::size_t> active{0};  // sessions alive, against limits.max_connections
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // The caller has already counted this session in shared->active; the destructor uncounts it.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionShared> shared);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void run();
+
+ private:
+  void wait_for_request();
+  void on_first_bytes(boost::beast::error_code ec, std::size_t n);
+  void read_request();
+  void on_read(boost::beast::error_code ec, std::size_t n);
+  void send(Response response);
+  void on_write(boost::beast::error_code ec, std::size_t n);
+  // After an error response: stop sending, then drain briefly so the client reads the answer
+  // instead of a reset caused by the request bytes we never read.
+  void linger();
+  void on_linger(boost::beast::error_code ec, std::size_t n);
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<SessionShared> shared_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  // Requests are answered one at a time, in order: the pipelining queue depth is 1, and any
+  // pipelined bytes wait in buffer_, which the parser's limits bound.
+  Response response_;
+  std::size_t served_ = 0;
+  std::size_t lingered_bytes_ = 0;
+};
+
+}  // namespace flowlens::jsonapi
