@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -10,8 +11,24 @@ namespace {
 
 namespace json = boost::json;
 
-json::value optional_number(const std::optional<double>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
+// Whole numbers go out as integers: Boost.JSON writes every double with an exponent ("6E1"),
+// which clients that decode sample_window_seconds into an integer (as the original's Go
+// clients may) would refuse.
+json::value number(double d) {
+  constexpr double kExactIntegerLimit = 9007199254740992.0;  // 2^53
+  if (std::isfinite(d) && std::fabs(d) < kExactIntegerLimit && d == std::floor(d)) {
+    return json::value(static_cast<int64_t>(d));
+  }
+  return json::value(d);
+}
+
+// Durations in /health: millisecond precision is all a reader can use.
+json::value seconds(double s) {
+  return number(std::round(s * 1000) / 1000);
+}
+
+json::value optional_seconds(const std::optional<double>& v) {
+  return v ? seconds(*v) : json::value(nullptr);
 }
 
 }  // namespace
@@ -54,7 +71,7 @@ std::string render_server(const ServerEstimate& server, int64_t timestamp_unix_m
     for (const auto& ip : server.unique_ips) ips.emplace_back(ip);
     obj["unique_ips"] = std::move(ips);
   }
-  obj["sample_window_seconds"] = server.sample_window_seconds;
+  obj["sample_window_seconds"] = number(server.sample_window_seconds);
   obj["total_bytes"] = server.total_bytes;
   obj["timestamp"] = format_rfc3339(timestamp_unix_ms);
   if (!server.labels.empty()) {
@@ -101,10 +118,10 @@ std::string render_health(const HealthReport& report) {
   obj["status"] = report.status;
   obj["version"] =
       report.daemon_version.empty() ? json::value(nullptr) : json::value(report.daemon_version);
-  obj["uptime_seconds"] = optional_number(report.daemon_uptime_seconds);
-  obj["plugin_uptime_seconds"] = report.plugin_uptime_seconds;
+  obj["uptime_seconds"] = optional_seconds(report.daemon_uptime_seconds);
+  obj["plugin_uptime_seconds"] = seconds(report.plugin_uptime_seconds);
   obj["bpf_attached"] = report.bpf_attached ? json::value(*report.bpf_attached) : nullptr;
-  obj["last_tick_age_seconds"] = optional_number(report.last_tick_age_seconds);
+  obj["last_tick_age_seconds"] = optional_seconds(report.last_tick_age_seconds);
   obj["servers"] = report.servers ? json::value(*report.servers) : json::value(nullptr);
   if (report.plugins) {
     json::array plugins;
