@@ -123,4 +123,34 @@ FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value *v, int dir, __
   if (is_query) __sync_fetch_and_add(&v->query_packets, 1);
 }
 
+/*
+ * Flood resistance: a flow's first packet is held in a small separate LRU map (the probation map,
+ * same key and value as the flow map) and the flow enters the flow map only with its second
+ * packet, either direction, carrying the first packet's counters along. A spoofed-source flood
+ * (one packet per source) therefore churns only the probation map and never evicts established
+ * players from the flow map.
+ */
+
+/* Default size of the flow map; the daemon overrides it from `ebpf_map_size`. */
+#define FLOWLENS_DEFAULT_FLOW_ENTRIES 65536
+/* Default size of the probation map: new flows waiting for their second packet. */
+#define FLOWLENS_DEFAULT_PROBATION_ENTRIES 16384
+/* Capacity of the watched-ports map: (port, protocol) pairs of every server on one host. */
+#define FLOWLENS_MAX_WATCHED_PORTS 4096
+
+/*
+ * The kernel's per-packet watched test. A hash lookup in the watched-ports map costs about as much
+ * as the whole parse, so userspace (WatchedPorts) mirrors that map into this bitmap, which the
+ * program reads as a global without any helper call: bit (port % 8) of bits[slot][port / 8], slot
+ * FLOWLENS_PORT_SLOT_UDP or FLOWLENS_PORT_SLOT_TCP, port in host byte order. The hash map stays the
+ * record of what is watched (with each port's server index) for userspace and bpftool.
+ */
+enum flowlens_port_slot {
+  FLOWLENS_PORT_SLOT_UDP = 0,
+  FLOWLENS_PORT_SLOT_TCP = 1,
+};
+struct flowlens_port_bitmap {
+  __u8 bits[2][65536 / 8]; /* indexed by enum flowlens_port_slot, then port / 8 */
+};
+
 #endif /* FLOWLENS_BPF_FLOWLENS_H */

@@ -1,0 +1,161 @@
+#include "bpf/datapath.h"
+
+#include <bpf/libbpf.h>
+#include <net/if.h>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "bpf/default_route.h"
+#include "bpf/libbpf_log.h"
+#include "bpf/load_errors.h"
+#include "bpf/pinning.h"
+#include "bpf/skeleton.h"
+#include "bpf/tc_attachment.h"
+#include "flowlens.skel.h"
+
+namespace flowlens::bpf {
+
+struct Datapath::Impl {
+  Skeleton<flowlens_bpf> skel;
+  std::string interface;
+  std::string pin_dir;
+  uint32_t map_size = 0;
+  std::optional<WatchedPorts> watched;
+  std::optional<FlowMapReader> reader;
+  std::optional<TcAttachment> tc;  // declared last: detached before the skeleton goes
+
+  ~Impl() { tc.reset(); }
+};
+
+namespace {
+
+Status configure(Skeleton<flowlens_bpf>& skel, const DatapathConfig& cfg, const std::string& pins) {
+  if (int r = bpf_map__set_max_entries(skel->maps.flowlens_flows, cfg.map_size); r != 0)
+    return make_error("configure", r, "cannot size the flow map");
+  if (int r = bpf_map__set_max_entries(skel->maps.flowlens_admit, cfg.probation_size); r != 0)
+    return make_error("configure", r, "cannot size the probation map");
+  skel->rodata->flowlens_coarse_clock =
+      libbpf_probe_bpf_helper(BPF_PROG_TYPE_SCHED_CLS, BPF_FUNC_ktime_get_coarse_ns, nullptr) == 1;
+  if (pins.empty()) return ok_status();
+  for (bpf_map* map :
+       {skel->maps.flowlens_flows, skel->maps.flowlens_admit, skel->maps.flowlens_ports})
+    if (auto s = prepare_map_pin(map, pins); !s) return s;
+  return ok_status();
+}
+
+Status check_config(const DatapathConfig& cfg) {
+  auto bad = [](std::string what) { return Error{"configure", EINVAL, std::move(what)}; };
+  if (cfg.map_size == 0 || cfg.map_size > DatapathConfig::kMaxMapSize)
+    return bad("ebpf_map_size " + std::to_string(cfg.map_size) + " is outside 1.." +
+               std::to_string(DatapathConfig::kMaxMapSize));
+  if (cfg.probation_size == 0 || cfg.probation_size > DatapathConfig::kMaxMapSize)
+    return bad("probation map size " + std::to_string(cfg.probation_size) + " is outside 1.." +
+               std::to_string(DatapathConfig::kMaxMapSize));
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Datapath> Datapath::open(const DatapathConfig& config) {
+  route_libbpf_log_to_spdlog();
+  if (auto s = check_config(config); !s) return s.error();
+  if (auto s = check_privileges(); !s) return s.error();
+  if (auto s = check_kernel_version(); !s) return s.error();
+
+  auto impl = std::make_unique<Impl>();
+  if (config.attach) {
+    impl->interface = config.interface;
+    if (impl->interface.empty()) {
+      auto found = default_route_interface();
+      if (!found) return found.error();
+      impl->interface = found.value();
+      spdlog::info("no interface configured: using {}, which carries the default route",
+                   impl->interface);
+    }
+    // Checked before loading so the operator's most common mistake gets the plainest message.
+    if (if_nametoindex(impl->interface.c_str()) == 0)
+      return Error{"attach", ENODEV, "interface " + impl->interface + " does not exist"};
+  }
+
+  if (auto s = impl->skel.open(); !s) return s.error();
+  impl->pin_dir = prepare_pin_dir(config.pin_dir);
+  if (auto s = configure(impl->skel, config, impl->pin_dir); !s) return s.error();
+  if (auto s = impl->skel.load(); !s) return explain_load_error(-s.error().err);
+  impl->map_size = config.map_size;
+
+  auto& maps = impl->skel->maps;
+  if (bpf_map__value_size(maps.bss) != sizeof(flowlens_port_bitmap))
+    return Error{"load", EINVAL, ".bss no longer holds exactly the watched-ports bitmap"};
+  impl->watched.emplace(bpf_map__fd(maps.flowlens_ports), bpf_map__fd(maps.bss));
+  impl->reader.emplace(bpf_map__fd(maps.flowlens_flows));
+  // A reused pinned ports map already lists the servers; restore the bitmap packets test.
+  if (auto s = impl->watched->sync_bitmap(); !s) return s.error();
+
+  if (config.attach) {
+    auto tc =
+        TcAttachment::attach(impl->interface, bpf_program__fd(impl->skel->progs.flowlens_ingress),
+                             bpf_program__fd(impl->skel->progs.flowlens_egress));
+    if (!tc) return tc.error();
+    impl->tc.emplace(std::move(tc.value()));
+  }
+  return Datapath(std::move(impl));
+}
+
+Datapath::Datapath(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Datapath::Datapath(Datapath&&) noexcept = default;
+Datapath& Datapath::operator=(Datapath&&) noexcept = default;
+Datapath::~Datapath() = default;
+
+Status Datapath::set_watched(std::span<const model::Endpoint> endpoints) {
+  return impl_->watched->replace(endpoints);
+}
+Status Datapath::set_watched(std::span<const WatchedEndpoint> endpoints) {
+  return impl_->watched->replace(endpoints);
+}
+WatchedPorts& Datapath::watched() {
+  return *impl_->watched;
+}
+model::FlowTable& Datapath::flows() {
+  return *impl_->reader;
+}
+FlowMapReader& Datapath::flow_reader() {
+  return *impl_->reader;
+}
+
+void Datapath::detach() noexcept {
+  if (impl_ && impl_->tc) impl_->tc.reset();
+}
+
+bool Datapath::attached() const {
+  return impl_->tc.has_value() && impl_->tc->attached();
+}
+const std::string& Datapath::interface() const {
+  return impl_->interface;
+}
+const std::string& Datapath::pin_dir() const {
+  return impl_->pin_dir;
+}
+uint32_t Datapath::map_size() const {
+  return impl_->map_size;
+}
+
+int Datapath::program_fd(flowlens_direction dir) const {
+  auto& progs = impl_->skel->progs;
+  return bpf_program__fd(dir == FLOWLENS_DIR_IN ? progs.flowlens_ingress : progs.flowlens_egress);
+}
+int Datapath::flow_map_fd() const {
+  return bpf_map__fd(impl_->skel->maps.flowlens_flows);
+}
+int Datapath::probation_map_fd() const {
+  return bpf_map__fd(impl_->skel->maps.flowlens_admit);
+}
+int Datapath::ports_map_fd() const {
+  return bpf_map__fd(impl_->skel->maps.flowlens_ports);
+}
+
+Status Datapath::remove_pins(const std::string& pin_dir) {
+  return bpf::remove_pins(pin_dir);
+}
+
+}  // namespace flowlens::bpf

@@ -1,0 +1,119 @@
+#include "bpf/tc_attachment.h"
+
+#include <bpf/libbpf.h>
+#include <net/if.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <utility>
+
+namespace flowlens::bpf {
+namespace {
+
+bpf_tc_hook make_hook(int ifindex, bpf_tc_attach_point point) {
+  bpf_tc_hook hook{};
+  hook.sz = sizeof(hook);
+  hook.ifindex = ifindex;
+  hook.attach_point = point;
+  return hook;
+}
+
+bpf_tc_opts make_opts(int prog_fd) {
+  bpf_tc_opts opts{};
+  opts.sz = sizeof(opts);
+  opts.handle = kTcHandle;
+  opts.priority = kTcPriority;
+  opts.prog_fd = prog_fd;
+  return opts;
+}
+
+const char* point_name(bpf_tc_attach_point point) {
+  return point == BPF_TC_INGRESS ? "ingress" : "egress";
+}
+
+}  // namespace
+
+Result<TcAttachment> TcAttachment::attach(const std::string& ifname, int ingress_fd,
+                                          int egress_fd) {
+  unsigned index = if_nametoindex(ifname.c_str());
+  if (index == 0)
+    return make_error("attach " + ifname, -errno, "interface " + ifname + " does not exist");
+
+  TcAttachment tc;
+  tc.ifname_ = ifname;
+  tc.ifindex_ = static_cast<int>(index);
+
+  // Creating the clsact qdisc fails with EEXIST when another tool (or our earlier run) already
+  // added one; that is normal, we just must not delete it on exit.
+  bpf_tc_hook hook = make_hook(tc.ifindex_, BPF_TC_INGRESS);
+  int ret = bpf_tc_hook_create(&hook);
+  if (ret == 0) {
+    tc.created_qdisc_ = true;
+  } else if (ret != -EEXIST) {
+    tc.ifindex_ = 0;
+    return make_error("attach " + ifname, ret, "cannot create the clsact qdisc");
+  }
+
+  for (auto [point, fd] :
+       {std::pair{BPF_TC_INGRESS, ingress_fd}, std::pair{BPF_TC_EGRESS, egress_fd}}) {
+    bpf_tc_hook h = make_hook(tc.ifindex_, point);
+    bpf_tc_opts opts = make_opts(fd);
+    opts.flags = BPF_TC_F_REPLACE;  // a stale filter of ours from a crash is replaced, not doubled
+    ret = bpf_tc_attach(&h, &opts);
+    if (ret != 0) {
+      Error err = make_error(std::string("attach ") + point_name(point) + " " + ifname, ret,
+                             "cannot add the TC filter (priority " + std::to_string(kTcPriority) +
+                                 " may hold a non-BPF filter)");
+      tc.detach();
+      return err;
+    }
+    (point == BPF_TC_INGRESS ? tc.ingress_ : tc.egress_) = true;
+  }
+  spdlog::info("attached to {} ingress and egress (clsact {})", ifname,
+               tc.created_qdisc_ ? "created" : "already present");
+  return Result<TcAttachment>(std::move(tc));
+}
+
+TcAttachment::TcAttachment(TcAttachment&& other) noexcept
+    : ifname_(std::move(other.ifname_)),
+      ifindex_(std::exchange(other.ifindex_, 0)),
+      created_qdisc_(std::exchange(other.created_qdisc_, false)),
+      ingress_(std::exchange(other.ingress_, false)),
+      egress_(std::exchange(other.egress_, false)) {}
+
+TcAttachment& TcAttachment::operator=(TcAttachment&& other) noexcept {
+  if (this != &other) {
+    detach();
+    ifname_ = std::move(other.ifname_);
+    ifindex_ = std::exchange(other.ifindex_, 0);
+    created_qdisc_ = std::exchange(other.created_qdisc_, false);
+    ingress_ = std::exchange(other.ingress_, false);
+    egress_ = std::exchange(other.egress_, false);
+  }
+  return *this;
+}
+
+void TcAttachment::detach() noexcept {
+  if (ifindex_ == 0) return;
+  for (auto point : {BPF_TC_INGRESS, BPF_TC_EGRESS}) {
+    bool& ours = point == BPF_TC_INGRESS ? ingress_ : egress_;
+    if (!ours) continue;
+    bpf_tc_hook hook = make_hook(ifindex_, point);
+    bpf_tc_opts opts = make_opts(0);  // detach wants handle and priority only
+    if (int ret = bpf_tc_detach(&hook, &opts); ret != 0 && ret != -ENOENT && ret != -ENODEV)
+      spdlog::warn("detach {} {}: errno {}", point_name(point), ifname_, -ret);
+    ours = false;
+  }
+  if (created_qdisc_) {
+    // Ingress|egress together is how libbpf names the whole clsact qdisc.
+    bpf_tc_hook hook =
+        make_hook(ifindex_, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
+    if (int ret = bpf_tc_hook_destroy(&hook); ret != 0 && ret != -ENOENT && ret != -ENODEV)
+      spdlog::warn("remove clsact on {}: errno {}", ifname_, -ret);
+    created_qdisc_ = false;
+  }
+  spdlog::info("detached from {}", ifname_);
+  ifindex_ = 0;
+}
+
+}  // namespace flowlens::bpf

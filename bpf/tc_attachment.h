@@ -1,0 +1,48 @@
+// Attaches FlowLens's ingress and egress programs to one interface's clsact hook and, on
+// destruction, removes exactly what it added: its two filters, and the clsact qdisc only if it
+// created it. Another tool's filters and a clsact that was already there stay untouched.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "bpf/result.h"
+
+namespace flowlens::bpf {
+
+// Our filters' handle and priority. Fixed (not kernel-assigned) so a filter left by a crashed run
+// is replaced in place instead of counting every packet twice. Priority 1 runs first; since the
+// program returns TC_ACT_UNSPEC, filters after it still see and decide on every packet.
+inline constexpr uint32_t kTcHandle = 0x464c;  // "FL"
+inline constexpr uint32_t kTcPriority = 1;
+
+class TcAttachment {
+ public:
+  // Attaches in the calling thread's network namespace.
+  static Result<TcAttachment> attach(const std::string& ifname, int ingress_fd, int egress_fd);
+
+  TcAttachment(TcAttachment&& other) noexcept;
+  TcAttachment& operator=(TcAttachment&& other) noexcept;
+  TcAttachment(const TcAttachment&) = delete;
+  TcAttachment& operator=(const TcAttachment&) = delete;
+  ~TcAttachment() { detach(); }
+
+  // Removes our filters (and the qdisc if we created it); failures are logged, never thrown.
+  void detach() noexcept;
+
+  bool attached() const { return ifindex_ != 0; }
+  int ifindex() const { return ifindex_; }
+  const std::string& ifname() const { return ifname_; }
+  bool created_qdisc() const { return created_qdisc_; }
+
+ private:
+  TcAttachment() = default;
+
+  std::string ifname_;
+  int ifindex_ = 0;             // 0 once detached
+  bool created_qdisc_ = false;  // clsact was absent before us
+  bool ingress_ = false;        // our ingress filter is in place
+  bool egress_ = false;         // our egress filter is in place
+};
+
+}  // namespace flowlens::bpf
