@@ -31,6 +31,10 @@ function(flowlens_add_plugin target)
   target_link_options(${target} PRIVATE LINKER:--no-undefined
     LINKER:--version-script=${version_script})
 
+  # flowlensd refuses plugins writable by group or others, which is what a umask of 002 gives.
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND chmod go-w $<TARGET_FILE:${target}> $<TARGET_FILE_DIR:${target}> VERBATIM)
+
   if(DEFINED FLOWLENS_PLUGIN_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES
       LIBRARY_OUTPUT_DIRECTORY ${FLOWLENS_PLUGIN_OUTPUT_DIR})
