@@ -1,0 +1,45 @@
+// What the daemon offers plugins, as a C++ interface. The daemon implements it once; the plugin
+// host turns each instance's C calls (flowlens_host_api) into calls on it, tagged with the
+// instance's name. Methods may be called from any plugin thread concurrently, so the
+// implementation must be thread-safe; it may throw (std::invalid_argument for a bad argument),
+// and the plugin receives a status and the message instead.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/server.h"
+#include "model/snapshot.h"
+
+namespace flowlens::plugin_host {
+
+enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError };
+
+// A threshold crossed, a server emptied, ...: emitted by the core or a plugin, delivered to sinks.
+struct Event {
+  uint32_t kind = 0;  // FLOWLENS_EVENT_*
+  std::string message;
+  std::string server_id;  // empty: about no server
+  double value = 0;
+  int64_t timestamp_unix_ms = 0;
+  std::string source;  // emitting instance, or "core"
+};
+
+class HostServices {
+ public:
+  virtual ~HostServices() = default;
+
+  virtual void log(const std::string& instance, LogLevel level, std::string_view message) = 0;
+  // Servers published by `instance`: add or update by id, remove by id, or replace its whole set.
+  virtual void add_servers(const std::string& instance, std::vector<model::Server> servers) = 0;
+  virtual void remove_servers(const std::string& instance, std::vector<std::string> ids) = 0;
+  virtual void replace_servers(const std::string& instance, std::vector<model::Server> servers) = 0;
+  // `event.source` and a zero timestamp are already filled in. Must not block.
+  virtual void emit_event(const std::string& instance, Event event) = 0;
+  // nullptr before the first tick.
+  virtual model::SnapshotPtr latest_snapshot() = 0;
+};
+
+}  // namespace flowlens::plugin_host
