@@ -1,0 +1,38 @@
+// Internal to the estimator: what one tick gathers per server while it walks the flows.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "model/flow_record.h"
+
+namespace flowlens::estimator {
+
+// A young endpoint that could be a roaming player's new address.
+struct Taker {
+  const model::FlowRecord* rec = nullptr;
+  int64_t decision = -1;  // index into the tick's decisions, -1 when not recorded
+  bool used = false;
+};
+
+struct ServerTick {
+  uint64_t bytes = 0;
+  uint64_t oldest_first_ns = std::numeric_limits<uint64_t>::max();
+  std::vector<const model::FlowRecord*> counted;
+  // Handover: sessions whose client went quiet (or ended by silence lately), with the index of
+  // their decision, and the young flows that could be the same player at a new endpoint.
+  std::vector<std::pair<const model::FlowRecord*, int64_t>> sources;
+  std::vector<Taker> takers;
+
+  void clear() {
+    bytes = 0;
+    oldest_first_ns = std::numeric_limits<uint64_t>::max();
+    counted.clear();
+    sources.clear();
+    takers.clear();
+  }
+};
+
+}  // namespace flowlens::estimator

@@ -1,0 +1,108 @@
+#include "replay/packet_parser.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+
+namespace flowlens::replay {
+
+namespace {
+
+constexpr uint16_t kEthIpv4 = 0x0800;
+constexpr uint16_t kEthIpv6 = 0x86DD;
+constexpr uint16_t kEth8021Q = 0x8100;
+constexpr uint16_t kEth8021AD = 0x88A8;
+constexpr size_t kEthHeader = 14;
+constexpr size_t kVlanTag = 4;
+// Same limits as the kernel program, so replay accounts exactly the packets live mode would.
+constexpr int kMaxVlanTags = 2;
+constexpr int kMaxIpv6Ext = 4;
+constexpr uint16_t kIpv4OffsetMask = 0x1FFF;
+constexpr uint16_t kIpv6OffsetMask = 0xFFF8;
+constexpr uint8_t kIpProtoAh = 51;
+
+uint16_t be16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
+
+void map_v4(uint8_t (&dst)[16], const uint8_t* v4) {
+  std::memset(dst, 0, 10);
+  dst[10] = dst[11] = 0xFF;
+  std::memcpy(dst + 12, v4, 4);
+}
+
+bool parse_l4(const uint8_t* p, const uint8_t* end, uint8_t proto, ParsedPacket& out) {
+  if (proto == IPPROTO_UDP) {
+    if (end - p < 8) return false;
+    out.query_prefix =
+        end - p >= 12 && p[8] == 0xFF && p[9] == 0xFF && p[10] == 0xFF && p[11] == 0xFF;
+  } else if (proto == IPPROTO_TCP) {
+    if (end - p < 20) return false;
+    out.tcp_flags = p[13];
+  } else {
+    return false;
+  }
+  out.sport = be16(p);
+  out.dport = be16(p + 2);
+  out.proto = proto;
+  return true;
+}
+
+bool parse_ipv4(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+  if (end - p < 20) return false;
+  size_t ihl = (p[0] & 0x0F) * 4u;
+  if (ihl < 20) return false;
+  if (be16(p + 6) & kIpv4OffsetMask) return false;  // later fragments carry no L4 header
+  map_v4(out.src, p + 12);
+  map_v4(out.dst, p + 16);
+  if (static_cast<size_t>(end - p) < ihl) return false;
+  return parse_l4(p + ihl, end, p[9], out);
+}
+
+bool parse_ipv6(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+  if (end - p < 40) return false;
+  uint8_t next = p[6];
+  std::memcpy(out.src, p + 8, 16);
+  std::memcpy(out.dst, p + 24, 16);
+  const uint8_t* cur = p + 40;
+  for (int i = 0; i < kMaxIpv6Ext; ++i) {
+    if (next == IPPROTO_UDP || next == IPPROTO_TCP) break;
+    if (end - cur < 8) return false;
+    if (next == IPPROTO_FRAGMENT) {
+      if (be16(cur + 2) & kIpv6OffsetMask) return false;
+      next = cur[0];
+      cur += 8;
+    } else if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS ||
+               next == kIpProtoAh) {
+      // AH counts its length in 4-byte units minus 2, the others in 8-byte units minus 1.
+      size_t len = next == kIpProtoAh ? (cur[1] + 2u) * 4u : (cur[1] + 1u) * 8u;
+      next = cur[0];
+      if (static_cast<size_t>(end - cur) < len) return false;
+      cur += len;
+    } else {
+      return false;
+    }
+  }
+  return parse_l4(cur, end, next, out);
+}
+
+}  // namespace
+
+bool parse_frame(const uint8_t* frame, size_t caplen, ParsedPacket& out) {
+  if (caplen < kEthHeader) return false;
+  const uint8_t* end = frame + caplen;
+  const uint8_t* p = frame + kEthHeader;
+  uint16_t type = be16(frame + 12);
+  for (int i = 0; i < kMaxVlanTags && (type == kEth8021Q || type == kEth8021AD); ++i) {
+    if (end - p < static_cast<ptrdiff_t>(kVlanTag)) return false;
+    type = be16(p + 2);
+    p += kVlanTag;
+  }
+  out.tcp_flags = 0;
+  out.query_prefix = false;
+  if (type == kEthIpv4) return parse_ipv4(p, end, out);
+  if (type == kEthIpv6) return parse_ipv6(p, end, out);
+  return false;
+}
+
+}  // namespace flowlens::replay
