@@ -94,8 +94,8 @@ Result<Datapath> Datapath::open(const DatapathConfig& config) {
 
   if (config.attach) {
     auto tc =
-        TcAttachment::attach(impl->interface, bpf_program__fd(impl->skel->progs.flowlens_ingress),
-                             bpf_program__fd(impl->skel->progs.flowlens_egress));
+        TcAttachment::attach(impl->interface, bpf_program__fd(impl->skel->progs.flowlens_tc_in),
+                             bpf_program__fd(impl->skel->progs.flowlens_tc_out));
     if (!tc) return tc.error();
     impl->tc.emplace(std::move(tc.value()));
   }
@@ -142,7 +142,7 @@ uint32_t Datapath::map_size() const {
 
 int Datapath::program_fd(flowlens_direction dir) const {
   auto& progs = impl_->skel->progs;
-  return bpf_program__fd(dir == FLOWLENS_DIR_IN ? progs.flowlens_ingress : progs.flowlens_egress);
+  return bpf_program__fd(dir == FLOWLENS_DIR_IN ? progs.flowlens_tc_in : progs.flowlens_tc_out);
 }
 int Datapath::flow_map_fd() const {
   return bpf_map__fd(impl_->skel->maps.flowlens_flows);

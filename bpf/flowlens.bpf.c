@@ -255,11 +255,11 @@ static __always_inline int flowlens_handle(struct __sk_buff* skb, const int dir)
 }
 
 SEC("tc")
-int flowlens_ingress(struct __sk_buff* skb) {
+int flowlens_tc_in(struct __sk_buff* skb) {
   return flowlens_handle(skb, FLOWLENS_DIR_IN);
 }
 
 SEC("tc")
-int flowlens_egress(struct __sk_buff* skb) {
+int flowlens_tc_out(struct __sk_buff* skb) {
   return flowlens_handle(skb, FLOWLENS_DIR_OUT);
 }

@@ -27,6 +27,10 @@ spdlog::level::level_enum to_spdlog(libbpf_print_level level) {
   return spdlog::level::debug;
 }
 
+// Kernel messages libbpf prints as warnings although FlowLens expects them: creating the clsact
+// hook where one exists answers EEXIST with this text, and TcAttachment treats that as normal.
+constexpr std::string_view kExpectedWarnings[] = {"Exclusivity flag on"};
+
 int print_to_spdlog(libbpf_print_level level, const char* format, va_list args) {
   auto lvl = to_spdlog(level);
   // Formatting the verifier's debug chatter costs time; skip it unless someone will see it.
@@ -36,6 +40,9 @@ int print_to_spdlog(libbpf_print_level level, const char* format, va_list args) 
   if (n < 0) return n;
   std::string_view text(line.data());
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  for (auto expected : kExpectedWarnings)
+    if (text.find(expected) != std::string_view::npos) lvl = spdlog::level::debug;
+  if (!spdlog::default_logger_raw()->should_log(lvl)) return n;
   spdlog::log(lvl, "libbpf: {}", text);
   return n;
 }
