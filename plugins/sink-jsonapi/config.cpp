@@ -178,6 +178,8 @@ Config parse_config(const json::object& section) {
       }
     } else if (key == "include_ips") {
       config.include_ips = get_bool(value, "include_ips");
+    } else if (key == "gzip") {
+      config.gzip = get_bool(value, "gzip");
     } else if (key == "threads") {
       config.threads = static_cast<unsigned>(get_uint(value, "threads", 1, kMaxThreads));
     } else if (key == "stale_after_ms") {
@@ -186,8 +188,8 @@ Config parse_config(const json::object& section) {
       parse_limits(value, config.limits);
     } else {
       fail(key,
-           "unknown key (expected listen, api_key, auth, include_ips, threads, stale_after_ms, "
-           "limits)");
+           "unknown key (expected listen, api_key, auth, include_ips, gzip, threads, "
+           "stale_after_ms, limits)");
     }
   }
   if (!listen_given) config.listen.push_back(parse_listen_address(kDefaultListen, "listen"));

@@ -31,6 +31,8 @@ inline constexpr std::size_t kDefaultMaxConnections = 512;
 inline constexpr std::size_t kDefaultMaxKeepaliveRequests = 1000;
 // One thread serves thousands of requests per second from the pre-rendered body.
 inline constexpr unsigned kDefaultThreads = 1;
+// Clients that send Accept-Encoding: gzip get the server list compressed (once per snapshot).
+inline constexpr bool kDefaultGzip = true;
 // A tick older than this makes /health report "degraded".
 inline constexpr std::chrono::milliseconds kDefaultStaleAfter{30'000};
 
@@ -62,6 +64,7 @@ struct Config {
   AuthMode auth = AuthMode::kBearer;
   std::string api_key;      // required unless auth is kNone
   bool include_ips = true;  // false leaves unique_ips out: client addresses are personal data
+  bool gzip = kDefaultGzip;
   unsigned threads = kDefaultThreads;
   std::chrono::milliseconds stale_after = kDefaultStaleAfter;
   Limits limits;

@@ -22,7 +22,8 @@ void JsonApiSink::stop() {
 }
 
 void JsonApiSink::publish(const Snapshot& snapshot) {
-  swap_state(std::make_shared<const RenderedSnapshot>(snapshot, config_.include_ips), nullptr);
+  swap_state(std::make_shared<const RenderedSnapshot>(snapshot, config_.include_ips, config_.gzip),
+             nullptr);
 }
 
 void JsonApiSink::set_host_status(HostStatus status) {

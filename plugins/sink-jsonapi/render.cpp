@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include "encoding.h"
+
 #include <boost/json.hpp>
 
 #include <cmath>
@@ -82,7 +84,7 @@ std::string render_server(const ServerEstimate& server, int64_t timestamp_unix_m
   return json::serialize(obj);
 }
 
-RenderedSnapshot::RenderedSnapshot(const Snapshot& snapshot, bool include_ips)
+RenderedSnapshot::RenderedSnapshot(const Snapshot& snapshot, bool include_ips, bool gzip)
     : timestamp_unix_ms_(snapshot.timestamp_unix_ms) {
   static constexpr std::string_view kHead = "{\"servers\":[";
   static constexpr std::string_view kTail = "]}";
@@ -105,6 +107,12 @@ RenderedSnapshot::RenderedSnapshot(const Snapshot& snapshot, bool include_ips)
                        std::string_view(*owned).substr(spans[i].first, spans[i].second));
   }
   body_ = std::move(owned);
+  if (gzip) gzip_ = std::make_shared<const std::string>(gzip_compress(*body_));
+}
+
+std::optional<SharedText> RenderedSnapshot::list_gzip() const {
+  if (!gzip_) return std::nullopt;
+  return SharedText{gzip_, *gzip_};
 }
 
 std::optional<SharedText> RenderedSnapshot::server_body(std::string_view server_id) const {

@@ -17,17 +17,21 @@ namespace flowlens::jsonapi {
 // One snapshot, ready to serve: `{"servers":[obj,...]}` and, per id, the slice that is `obj`.
 class RenderedSnapshot {
  public:
-  RenderedSnapshot(const Snapshot& snapshot, bool include_ips);
+  // With `gzip`, the list is also compressed here, so requests never compress.
+  RenderedSnapshot(const Snapshot& snapshot, bool include_ips, bool gzip = false);
 
   int64_t timestamp_unix_ms() const { return timestamp_unix_ms_; }
   std::size_t server_count() const { return by_id_.size(); }
   SharedText list_body() const { return {body_, *body_}; }
+  // The list gzip-encoded, or nullopt when not rendered with gzip.
+  std::optional<SharedText> list_gzip() const;
   // The object of one server, or nullopt when the snapshot does not hold it.
   std::optional<SharedText> server_body(std::string_view server_id) const;
 
  private:
   int64_t timestamp_unix_ms_ = 0;
   std::shared_ptr<const std::string> body_;
+  std::shared_ptr<const std::string> gzip_;                  // null without gzip
   std::unordered_map<std::string, std::string_view> by_id_;  // views into *body_
 };
 

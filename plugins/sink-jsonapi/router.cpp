@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include "auth.h"
+#include "encoding.h"
 
 #include <optional>
 #include <string>
@@ -115,7 +116,16 @@ Response servers(const Request& request, const RouteInputs& in, std::string_view
     res.set(http::field::retry_after, "1");
     return res;
   }
-  if (!id) return make_response(http::status::ok, snapshot->list_body(), request);
+  if (!id) {
+    const auto gzip = snapshot->list_gzip();
+    const auto accept = request.find(http::field::accept_encoding);
+    const bool compress = gzip && accept != request.end() && accepts_gzip(accept->value());
+    Response res =
+        make_response(http::status::ok, compress ? *gzip : snapshot->list_body(), request);
+    if (compress) res.set(http::field::content_encoding, "gzip");
+    res.set(http::field::vary, "Accept-Encoding");
+    return res;
+  }
   auto body = snapshot->server_body(*id);
   if (!body) return error(http::status::not_found, "server not found", request);
   return make_response(http::status::ok, std::move(*body), request);

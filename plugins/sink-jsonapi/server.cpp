@@ -71,6 +71,9 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
       shared_->active.fetch_sub(1, std::memory_order_relaxed);
       refuse(std::move(socket));
     } else {
+      // A response is written in one go; Nagle would only hold back its last partial segment.
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<Session>(std::move(socket), shared_)->run();
     }
     do_accept();

@@ -38,8 +38,10 @@ int main(int argc, char** argv) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    sink.publish(testing::synthetic_snapshot(servers, now));
+    const Snapshot snapshot = testing::synthetic_snapshot(servers, now);
+    sink.publish(snapshot);
     sink.start();
+    std::printf("body %zu bytes\n", RenderedSnapshot(snapshot, true).list_body().text.size());
     std::printf("port %u\n", static_cast<unsigned>(sink.local_endpoints().at(0).port()));
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(seconds));

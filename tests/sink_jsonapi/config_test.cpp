@@ -16,6 +16,7 @@ TEST(Config, DefaultsWithAKey) {
   EXPECT_EQ(c.listen[0].endpoint.port(), 8080);
   EXPECT_EQ(c.auth, AuthMode::kBearer);
   EXPECT_TRUE(c.include_ips);
+  EXPECT_EQ(c.gzip, kDefaultGzip);
   EXPECT_EQ(c.threads, kDefaultThreads);
   EXPECT_EQ(c.limits.max_header_bytes, kDefaultMaxHeaderBytes);
   EXPECT_EQ(c.limits.max_body_bytes, kDefaultMaxBodyBytes);
@@ -28,7 +29,7 @@ TEST(Config, DefaultsWithAKey) {
 
 TEST(Config, EverythingSet) {
   const Config c = parse_config(R"({
-    "listen": ["127.0.0.1:0", "[::1]:9090", ":8081"], "auth": "none", "include_ips": false,
+    "listen": ["127.0.0.1:0", "[::1]:9090", ":8081"], "auth": "none", "include_ips": false, "gzip": false,
     "threads": 2, "stale_after_ms": 5000,
     "limits": {"max_header_bytes": 4096, "max_body_bytes": 0, "idle_timeout_ms": 100,
                "read_timeout_ms": 200, "write_timeout_ms": 300, "max_connections": 10,
@@ -39,6 +40,7 @@ TEST(Config, EverythingSet) {
   EXPECT_TRUE(c.listen[2].dual_stack);
   EXPECT_EQ(c.auth, AuthMode::kNone);
   EXPECT_FALSE(c.include_ips);
+  EXPECT_FALSE(c.gzip);
   EXPECT_EQ(c.threads, 2u);
   EXPECT_EQ(c.limits.max_body_bytes, 0u);
   EXPECT_EQ(c.limits.idle_timeout.count(), 100);

@@ -180,6 +180,25 @@ TEST(Router, HeadHasTheLengthButNoBody) {
   EXPECT_EQ(head[http::field::content_length], std::to_string(get.body().text.size()));
 }
 
+TEST(Router, ListIsGzippedOnlyForClientsThatAskForIt) {
+  State state;
+  state.snapshot = std::make_shared<RenderedSnapshot>(three_servers(), true, true);
+  Request req{http::verb::get, "/metrics/servers", 11};
+  req.set(http::field::authorization, kBearer);
+  const RouteInputs in{bearer_config(), state, std::chrono::system_clock::now(),
+                       std::chrono::seconds(1), "9.9.9"};
+  const Response plain = route(req, in);
+  EXPECT_EQ(plain.count(http::field::content_encoding), 0u);
+  EXPECT_EQ(plain[http::field::vary], "Accept-Encoding");
+  req.set(http::field::accept_encoding, "gzip, deflate");
+  const Response gz = route(req, in);
+  EXPECT_EQ(gz[http::field::content_encoding], "gzip");
+  EXPECT_EQ(gz.body().text, state.snapshot->list_gzip()->text);
+  // A single server is small: always identity.
+  req.target("/metrics/servers/mc-1");
+  EXPECT_EQ(route(req, in).count(http::field::content_encoding), 0u);
+}
+
 TEST(Router, IncludeIpsFalseLeavesAddressesOut) {
   State state;
   state.snapshot = std::make_shared<RenderedSnapshot>(three_servers(), false);
