@@ -32,8 +32,7 @@ int main(int argc, char** argv) {
   }
   try {
     const std::string json = "{\"auth\":\"none\",\"listen\":[\"127.0.0.1:" + std::to_string(port) +
-                             "\"],\"threads\":" + std::to_string(threads) +
-                             ",\"limits\":{\"max_keepalive_requests\":100000}}";
+                             "\"],\"threads\":" + std::to_string(threads) + "}";
     JsonApiSink sink(parse_config(json), FLOWLENS_JSONAPI_VERSION, nullptr);
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -41,7 +40,9 @@ int main(int argc, char** argv) {
     const Snapshot snapshot = testing::synthetic_snapshot(servers, now);
     sink.publish(snapshot);
     sink.start();
-    std::printf("body %zu bytes\n", RenderedSnapshot(snapshot, true).list_body().text.size());
+    const RenderedSnapshot rendered(snapshot, true, true);
+    std::printf("body %zu bytes\n", rendered.list_body().text.size());
+    std::printf("gzip %zu bytes\n", rendered.list_gzip()->text.size());
     std::printf("port %u\n", static_cast<unsigned>(sink.local_endpoints().at(0).port()));
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
