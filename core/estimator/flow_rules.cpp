@@ -89,7 +89,8 @@ Reason continue_session(const FlowView& f, const SilenceLimits& lim) {
   if (f.closed) return Reason::kTcpClosed;
   if (f.client_silence >= lim.client) return Reason::kClientSilent;
   if (f.client_silence >= lim.both && f.server_silence >= lim.both) return Reason::kBothSilent;
-  return f.client_silence >= 1.0 ? Reason::kHolding : Reason::kSustainedExchange;
+  // Only for the explanation: "holding" once the quiet is longer than ordinary packet gaps.
+  return f.client_silence * 2 > lim.both ? Reason::kHolding : Reason::kSustainedExchange;
 }
 
 bool can_take_over(const FlowView& f, const EstimatorConfig& cfg) {

@@ -1,0 +1,93 @@
+// One case per estimator rule: a scripted flow history, the ticks it is judged at, the player
+// count expected at each of them and the decision given for the flow at the last one.
+#include <gtest/gtest.h>
+
+#include "scene.h"
+
+namespace flowlens::testing {
+namespace {
+
+using estimator::Reason;
+
+struct RuleCase {
+  const char* proves;
+  std::function<void(FlowHistory&)> script;  // the flow: cs UDP 27015 (TCP when tcp is set)
+  int from_tick;
+  int to_tick;
+  uint32_t players;  // expected at every tick from_tick..to_tick
+  Reason reason;     // expected decision at to_tick
+  bool tcp = false;
+};
+
+const RuleCase kCases[] = {
+    {"a steady two-way game flow counts", [](FlowHistory& f) { f.both(0, 20, 30); }, 3, 20, 1,
+     Reason::kSustainedExchange},
+    {"a slow-ticking game (one packet a second each way) still counts",
+     [](FlowHistory& f) { f.both(0, 40, 1); }, 6, 40, 1, Reason::kSustainedExchange},
+    {"a flow younger than min_session_seconds does not count yet",
+     [](FlowHistory& f) { f.both(0.5, 20, 30); }, 1, 2, 0, Reason::kTooShort},
+    {"client packets the server never answers never count (flood)",
+     [](FlowHistory& f) { f.send(FLOWLENS_DIR_IN, 0, 20, 25); }, 1, 20, 0, Reason::kOneWay},
+    {"answered server-list queries never count (browser, crawler, reflection)",
+     [](FlowHistory& f) {
+       f.send(FLOWLENS_DIR_IN, 0, 20, 5, 60, true).send(FLOWLENS_DIR_OUT, 0.01, 20, 5, 400);
+     },
+     1, 20, 0, Reason::kQueryDominated},
+    {"a handful of packets is not a player (one-off query)",
+     [](FlowHistory& f) { f.both(0, 0.3, 10); }, 1, 5, 0, Reason::kTooFewPackets},
+    {"a client the server rarely answers does not count (junk with rate-limited replies)",
+     [](FlowHistory& f) { f.send(FLOWLENS_DIR_IN, 0, 20, 30).send(FLOWLENS_DIR_OUT, 0.01, 20, 1); },
+     1, 20, 0, Reason::kFewReplies},
+    {"an exchange every few seconds is not a game (crawler, admin console)",
+     [](FlowHistory& f) {
+       for (int k = 0; k < 10; ++k) f.both(3 * k, 3 * k + 0.3, 20);
+     },
+     1, 28, 0, Reason::kSparse},
+    {"a TCP FIN ends a counted session at once",
+     [](FlowHistory& f) {
+       f.both(0, 10, 20).flag(FLOWLENS_DIR_IN, 10.0, FLOWLENS_TCP_FIN | FLOWLENS_TCP_ACK);
+     },
+     11, 11, 0, Reason::kTcpClosed, true},
+    {"a TCP RST ends a counted session at once",
+     [](FlowHistory& f) { f.both(0, 10, 20).flag(FLOWLENS_DIR_IN, 10.0, FLOWLENS_TCP_RST); }, 11,
+     11, 0, Reason::kTcpClosed, true},
+    {"a quiet client is held while the silence is shorter than the limit",
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 40, 30); }, 3, 14, 1,
+     Reason::kHolding},
+    {"a client silent while the server keeps sending is gone after client_silence_seconds",
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 40, 30); }, 16, 40, 0,
+     Reason::kClientSilent},
+    {"both sides silent ends a session after both_silence_seconds",
+     [](FlowHistory& f) { f.both(0, 10, 30); }, 13, 13, 0, Reason::kBothSilent},
+    {"a lag stall (client quiet 3 s, server sending) keeps the player",
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 13, 30).both(13, 30, 30); },
+     3, 30, 1, Reason::kSustainedExchange},
+    {"an ended endpoint that talks again counts again at once (long stall)",
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 17, 30).both(17, 30, 30); },
+     18, 30, 1, Reason::kResumed},
+};
+
+class RuleTest : public ::testing::TestWithParam<RuleCase> {};
+
+TEST_P(RuleTest, CountsAndExplains) {
+  const RuleCase& c = GetParam();
+  Scene scene;
+  auto key = make_key("198.51.100.7", 27005, 27015, c.tcp ? IPPROTO_TCP : IPPROTO_UDP);
+  c.script(scene.add(key));
+  for (int t = 1; t <= c.to_tick; ++t) {
+    scene.tick(t);
+    if (t >= c.from_tick) {
+      ASSERT_EQ(scene.players(), c.players) << c.proves << "\n  at tick " << t;
+    }
+  }
+  const auto* d = scene.decision(key);
+  ASSERT_NE(d, nullptr) << c.proves;
+  EXPECT_EQ(estimator::reason_name(d->reason), estimator::reason_name(c.reason))
+      << c.proves << "\n  decision: " << estimator::describe(*d);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rules, RuleTest, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return "case" + std::to_string(info.index); });
+
+}  // namespace
+}  // namespace flowlens::testing

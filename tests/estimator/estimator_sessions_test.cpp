@@ -1,0 +1,115 @@
+// Sessions across endpoints: players behind one NAT address, one player on several ports,
+// roaming to a new endpoint, what the caller may erase, and "unknown is not 0".
+#include <gtest/gtest.h>
+
+#include "scene.h"
+
+namespace flowlens::testing {
+namespace {
+
+using estimator::Reason;
+
+TEST(Sessions, PlayersBehindOneNatAddressCountApart) {
+  Scene scene;
+  for (uint16_t port : {40001, 40002, 40003})
+    scene.add(make_key("192.0.2.50", port, 27015)).both(0, 20, 30);
+  scene.add(make_key("2001:db8::7", 50000, 27015)).both(0, 20, 30);
+  const auto& snap = scene.tick(10);
+  EXPECT_EQ(snap.servers[0].active_players, 4u);
+  EXPECT_EQ(snap.servers[0].unique_ips, (std::vector<std::string>{"192.0.2.50", "2001:db8::7"}));
+  EXPECT_EQ(snap.servers[1].active_players, 0u);
+  EXPECT_GT(snap.servers[0].total_bytes, 0u);
+}
+
+TEST(Sessions, OneAddressOnTwoPortsOfAServerIsOnePlayer) {
+  Scene scene;  // cs listens on 27015/udp and 27015/tcp: a game using both is one player
+  scene.add(make_key("192.0.2.60", 40001, 27015, IPPROTO_UDP)).both(0, 20, 30);
+  scene.add(make_key("192.0.2.60", 40002, 27015, IPPROTO_TCP)).both(0, 20, 5);
+  scene.tick(10);
+  EXPECT_EQ(scene.players(), 1u);
+}
+
+TEST(Sessions, RoamingToANewAddressIsOnePlayerThroughout) {
+  Scene scene;
+  auto old_ep = make_key("198.51.100.1", 27005, 27015);
+  auto new_ep = make_key("2001:db8::99", 51000, 27015);
+  // The client moves at 20 s; the server keeps sending to the old address until 35 s.
+  scene.add(old_ep).both(0, 20, 30).send(FLOWLENS_DIR_OUT, 20, 35, 30);
+  scene.add(new_ep).both(21, 60, 30);
+  for (int t = 3; t <= 60; ++t) {
+    scene.tick(t);
+    ASSERT_EQ(scene.players(), 1u) << "at tick " << t;
+  }
+  scene.tick(25);
+  EXPECT_EQ(scene.decision(new_ep)->reason, Reason::kTookOver);
+  EXPECT_EQ(scene.decision(old_ep)->reason, Reason::kMoved);
+}
+
+TEST(Sessions, NatRebindingAndBothSidesQuietIsOnePlayer) {
+  Scene scene;  // port change only, and the server stops sending to the old port at once
+  scene.add(make_key("198.51.100.2", 40000, 27015)).both(0, 20, 30);
+  scene.add(make_key("198.51.100.2", 40777, 27015)).both(20.5, 60, 30);
+  for (int t = 3; t <= 60; ++t) {
+    scene.tick(t);
+    ASSERT_EQ(scene.players(), 1u) << "at tick " << t;
+  }
+}
+
+TEST(Sessions, TwoPlayersStayTwoWhenOneJoinsDuringTheOthersStall) {
+  Scene scene;
+  scene.add(make_key("198.51.100.3", 27005, 27015))
+      .both(0, 20, 30)
+      .send(FLOWLENS_DIR_OUT, 20, 60, 30)
+      .both(22.5, 60, 30);  // 2.5 s lag stall
+  scene.add(make_key("198.51.100.4", 27005, 27015)).both(21, 60, 30);
+  for (int t = 26; t <= 60; ++t) {
+    scene.tick(t);
+    ASSERT_EQ(scene.players(), 2u) << "at tick " << t;
+  }
+}
+
+TEST(Sessions, NoiseIsErasedAndPlayersAreNot) {
+  Scene scene;
+  auto probe = make_key("203.0.113.99", 55555, 27015);
+  auto player = make_key("198.51.100.5", 27005, 27015);
+  scene.add(probe).both(0, 0.2, 10);
+  scene.add(player).both(0, 100, 30);
+  for (int t = 1; t <= 100; ++t) scene.tick(t);
+  EXPECT_TRUE(scene.erased(probe));
+  EXPECT_FALSE(scene.erased(player));
+  EXPECT_EQ(scene.players(), 1u);
+}
+
+TEST(Sessions, EndedSessionsAreErasedAfterTheirGraceTime) {
+  Scene scene;
+  auto closed = make_key("198.51.100.6", 40000, 25565, IPPROTO_TCP);
+  auto silent = make_key("198.51.100.7", 27005, 27015);
+  scene.add(closed).both(0, 10, 20).flag(FLOWLENS_DIR_IN, 10, FLOWLENS_TCP_FIN);
+  scene.add(silent).both(0, 10, 30);
+  for (int t = 1; t <= 30; ++t) scene.tick(t);
+  EXPECT_TRUE(scene.erased(closed));   // expire_closed_seconds after its last packet
+  EXPECT_FALSE(scene.erased(silent));  // kept for resume until expire_ended_seconds
+  for (int t = 31; t <= 110; ++t) scene.tick(t);
+  EXPECT_TRUE(scene.erased(silent));
+}
+
+TEST(Sessions, ANewServerIsUnknownUntilItsWarmUpHasPassed) {
+  Scene scene;
+  scene.add(make_key("198.51.100.8", 27005, 27015)).both(99, 200, 30);
+  scene.tick(100);
+  EXPECT_FALSE(scene.last.servers[0].known);
+  EXPECT_FALSE(scene.last.servers[0].unknown_reason.empty());
+  scene.tick(106);
+  EXPECT_TRUE(scene.last.servers[0].known);
+}
+
+TEST(Sessions, AServerWithOldFlowsIsKnownAtOnce) {
+  Scene scene;  // a restart over pinned maps: the kernel has watched the port for a while
+  scene.add(make_key("198.51.100.9", 27005, 27015)).both(0, 200, 30);
+  scene.tick(100);
+  EXPECT_TRUE(scene.last.servers[0].known);
+  EXPECT_EQ(scene.players(), 1u);
+}
+
+}  // namespace
+}  // namespace flowlens::testing

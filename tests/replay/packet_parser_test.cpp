@@ -1,0 +1,106 @@
+// The replay parser accepts and skips exactly the frames the kernel program does.
+#include <gtest/gtest.h>
+
+#include "frame_builder.h"
+#include "replay/packet_parser.h"
+
+namespace flowlens::testing {
+namespace {
+
+struct ParseCase {
+  const char* proves;
+  FrameSpec spec;
+  bool parsed;
+  uint8_t tcp_flags = 0;
+  bool query = false;
+};
+
+FrameSpec with(std::function<void(FrameSpec&)> f) {
+  FrameSpec s;
+  f(s);
+  return s;
+}
+
+const ParseCase kCases[] = {
+    {"IPv4 UDP is parsed", FrameSpec{}, true},
+    {"IPv4 TCP carries its flags", with([](FrameSpec& s) {
+       s.proto = IPPROTO_TCP;
+       s.tcp_flags = 0x11;
+     }),
+     true, 0x11},
+    {"a UDP payload starting FF FF FF FF is a query",
+     with([](FrameSpec& s) { s.payload = {0xFF, 0xFF, 0xFF, 0xFF, 'T', 0}; }), true, 0, true},
+    {"IPv4 options (IHL 7) are skipped to the UDP header",
+     with([](FrameSpec& s) { s.ipv4_option_words = 2; }), true},
+    {"one 802.1Q tag is skipped", with([](FrameSpec& s) { s.vlan_tags = 1; }), true},
+    {"two tags (802.1ad + 802.1Q) are skipped", with([](FrameSpec& s) { s.vlan_tags = 2; }), true},
+    {"three tags are more than the kernel reads", with([](FrameSpec& s) { s.vlan_tags = 3; }),
+     false},
+    {"an IPv4 first fragment (MF set, offset 0) is parsed",
+     with([](FrameSpec& s) { s.ipv4_frag = 0x2000; }), true},
+    {"an IPv4 later fragment is skipped", with([](FrameSpec& s) { s.ipv4_frag = 0x0010; }), false},
+    {"IPv6 UDP is parsed", with([](FrameSpec& s) {
+       s.src = "2001:db8::1";
+       s.dst = "2001:db8:10::10";
+     }),
+     true},
+    {"IPv6 hop-by-hop, routing and destination options are skipped", with([](FrameSpec& s) {
+       s.src = "2001:db8::1";
+       s.dst = "2001:db8:10::10";
+       s.ipv6_ext = {0, 43, 60};
+     }),
+     true},
+    {"an IPv6 first fragment is parsed", with([](FrameSpec& s) {
+       s.src = "2001:db8::1";
+       s.dst = "2001:db8:10::10";
+       s.ipv6_ext = {44};
+     }),
+     true},
+    {"an IPv6 later fragment is skipped", with([](FrameSpec& s) {
+       s.src = "2001:db8::1";
+       s.dst = "2001:db8:10::10";
+       s.ipv6_ext = {44};
+       s.ipv6_frag_off = 0x0008;
+     }),
+     false},
+    {"five IPv6 extension headers are more than the kernel walks", with([](FrameSpec& s) {
+       s.src = "2001:db8::1";
+       s.dst = "2001:db8:10::10";
+       s.ipv6_ext = {0, 60, 60, 60, 60};
+     }),
+     false},
+    {"ICMP is skipped", with([](FrameSpec& s) { s.proto = IPPROTO_ICMP; }), false},
+};
+
+TEST(PacketParser, MirrorsTheKernel) {
+  for (const auto& c : kCases) {
+    Bytes f = build_frame(c.spec);
+    replay::ParsedPacket p;
+    bool ok = replay::parse_frame(f.data(), f.size(), p);
+    ASSERT_EQ(ok, c.parsed) << c.proves;
+    if (!ok) continue;
+    EXPECT_EQ(p.sport, c.spec.sport) << c.proves;
+    EXPECT_EQ(p.dport, c.spec.dport) << c.proves;
+    EXPECT_EQ(p.proto, c.spec.proto) << c.proves;
+    EXPECT_EQ(p.tcp_flags, c.tcp_flags) << c.proves;
+    EXPECT_EQ(p.query_prefix, c.query) << c.proves;
+  }
+}
+
+TEST(PacketParser, TruncatedHeadersAreSkippedNotRead) {
+  Bytes f = build_frame(FrameSpec{});
+  replay::ParsedPacket p;
+  for (size_t len : {0, 13, 20, 33, 41}) EXPECT_FALSE(replay::parse_frame(f.data(), len, p)) << len;
+  EXPECT_TRUE(replay::parse_frame(f.data(), 42, p));  // 14 + 20 + 8: the UDP header is whole
+}
+
+TEST(PacketParser, Ipv4AddressesAreV4Mapped) {
+  Bytes f = build_frame(FrameSpec{});
+  replay::ParsedPacket p;
+  ASSERT_TRUE(replay::parse_frame(f.data(), f.size(), p));
+  const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 51, 100, 1};
+  EXPECT_EQ(std::memcmp(p.src, mapped, 16), 0);
+}
+
+}  // namespace
+}  // namespace flowlens::testing
