@@ -1,0 +1,248 @@
+#include "config/config_node.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace flowlens::config {
+
+namespace {
+
+SourcePos make_pos(const std::shared_ptr<const std::string>& file, const YAML::Mark& m) {
+  return SourcePos{file, m.line + 1, m.column + 1};
+}
+
+bool is_string_tag(const std::string& tag) {
+  return tag == "!" || tag == "tag:yaml.org,2002:str";
+}
+
+ConfigNode convert(const YAML::Node& n, const std::shared_ptr<const std::string>& file,
+                   const SourcePos& fallback) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar:
+      return ConfigNode::scalar(n.Scalar(), is_string_tag(n.Tag()), make_pos(file, n.Mark()));
+    case YAML::NodeType::Sequence: {
+      ConfigNode out(ConfigNode::Kind::kSequence, make_pos(file, n.Mark()));
+      for (const auto& item : n) out.push_back(convert(item, file, make_pos(file, item.Mark())));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      ConfigNode out(ConfigNode::Kind::kMap, make_pos(file, n.Mark()));
+      for (const auto& kv : n) {
+        SourcePos key_pos = make_pos(file, kv.first.Mark());
+        if (!kv.first.IsScalar())
+          throw ConfigError(key_pos.to_string() + ": expected a plain key, got a map or list");
+        const std::string& key = kv.first.Scalar();
+        if (out.find(key))
+          throw ConfigError(key_pos.to_string() + ": " + key + ": duplicate key in the same map");
+        // yaml-cpp marks an empty value at the start of the next line; the key is the better place.
+        out.set(key, key_pos, convert(kv.second, file, key_pos));
+      }
+      return out;
+    }
+    default:
+      return ConfigNode(ConfigNode::Kind::kNull, fallback);
+  }
+}
+
+bool is_null_text(std::string_view s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+template <typename T>
+bool parse_whole(std::string_view s, T& out, int base = 10) {
+  if (s.empty()) return false;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  if constexpr (std::is_integral_v<T>) {
+    if (*b == '+') ++b;
+    auto [p, ec] = std::from_chars(b, e, out, base);
+    return ec == std::errc() && p == e;
+  } else {
+    auto [p, ec] = std::from_chars(b, e, out);
+    return ec == std::errc() && p == e;
+  }
+}
+
+boost::json::value plain_scalar_to_json(const std::string& s) {
+  if (is_null_text(s)) return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  int64_t i = 0;
+  uint64_t u = 0;
+  if (parse_whole(s, i)) return i;
+  if (parse_whole(s, u)) return u;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+    if (parse_whole(std::string_view(s).substr(2), u, s[1] == 'x' ? 16 : 8)) return u;
+  }
+  if (s == ".inf" || s == "+.inf" || s == "-.inf" || s == ".nan")
+    return boost::json::string(s);  // JSON has neither
+  // Only things that look like YAML floats: digits, one dot or exponent. "1.2.3" stays a string.
+  if (s.find_first_not_of("0123456789+-.eE") == std::string::npos) {
+    double d = 0;
+    if (parse_whole(s, d)) return d;
+  }
+  return boost::json::string(s);
+}
+
+}  // namespace
+
+ConfigNode ConfigNode::scalar(std::string text, bool quoted, SourcePos pos) {
+  ConfigNode n(Kind::kScalar, std::move(pos));
+  n.text_ = std::move(text);
+  n.quoted_ = quoted;
+  // A plain `~` or `null` is YAML's null even though yaml-cpp reports it as Null already; an
+  // unquoted empty scalar can only come from there too.
+  if (!quoted && is_null_text(n.text_)) n.kind_ = Kind::kNull;
+  return n;
+}
+
+const ConfigNode* ConfigNode::find(std::string_view key) const {
+  for (const auto& e : entries_)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+void ConfigNode::set(std::string key, SourcePos key_pos, ConfigNode value) {
+  for (auto& e : entries_) {
+    if (e.key == key) {
+      e.key_pos = std::move(key_pos);
+      e.value = std::move(value);
+      return;
+    }
+  }
+  entries_.push_back(Entry{std::move(key), std::move(key_pos), std::move(value)});
+}
+
+std::string_view ConfigNode::kind_name() const {
+  switch (kind_) {
+    case Kind::kNull:
+      return "nothing";
+    case Kind::kScalar:
+      return "a scalar";
+    case Kind::kMap:
+      return "a map";
+    case Kind::kSequence:
+      return "a list";
+  }
+  return "?";
+}
+
+ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
+  auto file = std::make_shared<const std::string>(file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(make_pos(file, e.mark).to_string() + ": invalid YAML: " + e.msg);
+  }
+  return convert(root, file, SourcePos{file, 1, 1});
+}
+
+ConfigNode load_yaml_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path.string() + ": cannot open the file: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError(path.string() + ": cannot read the file");
+  return parse_yaml(text.str(), path.string());
+}
+
+void merge_into(ConfigNode& base, ConfigNode overlay) {
+  if (base.is_map() && overlay.is_null()) return;
+  if (!base.is_map() || !overlay.is_map()) {
+    base = std::move(overlay);
+    return;
+  }
+  for (const auto& e : overlay.entries()) {
+    if (const ConfigNode* existing = base.find(e.key)) {
+      ConfigNode merged = *existing;
+      merge_into(merged, e.value);
+      base.set(e.key, e.key_pos, std::move(merged));
+    } else {
+      base.set(e.key, e.key_pos, e.value);
+    }
+  }
+}
+
+boost::json::value to_json(const ConfigNode& node) {
+  switch (node.kind()) {
+    case ConfigNode::Kind::kNull:
+      return nullptr;
+    case ConfigNode::Kind::kScalar:
+      if (node.quoted()) return boost::json::string(node.text());
+      return plain_scalar_to_json(node.text());
+    case ConfigNode::Kind::kSequence: {
+      boost::json::array a;
+      for (const auto& item : node.items()) a.push_back(to_json(item));
+      return a;
+    }
+    case ConfigNode::Kind::kMap: {
+      boost::json::object o;
+      for (const auto& e : node.entries()) o[e.key] = to_json(e.value);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+const ConfigNode* find_path(const ConfigNode& root, std::string_view path) {
+  if (path.empty()) return nullptr;
+  const ConfigNode* cur = &root;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '.' && i > 0) {
+      ++i;
+      continue;
+    }
+    if (path[i] == '[') {
+      size_t close = path.find(']', i);
+      size_t index = 0;
+      if (close == std::string_view::npos || !cur->is_sequence() ||
+          !parse_whole(path.substr(i + 1, close - i - 1), index) || index >= cur->items().size())
+        return nullptr;
+      cur = &cur->items()[index];
+      i = close + 1;
+      continue;
+    }
+    size_t end = path.find_first_of(".[", i);
+    std::string_view key = path.substr(i, end == std::string_view::npos ? path.npos : end - i);
+    cur = cur->is_map() ? cur->find(key) : nullptr;
+    if (!cur) return nullptr;
+    i += key.size();
+  }
+  return cur;
+}
+
+const ConfigNode* find_path_in_message(const ConfigNode& root, std::string_view message) {
+  // Quoted names first ('listen[0]'), then each "...: " prefix; the longest match wins because
+  // a deeper path is a more precise position.
+  std::vector<std::string_view> candidates;
+  for (size_t open = message.find('\''); open != std::string_view::npos;) {
+    size_t close = message.find('\'', open + 1);
+    if (close == std::string_view::npos) break;
+    candidates.push_back(message.substr(open + 1, close - open - 1));
+    open = message.find('\'', close + 1);
+  }
+  for (size_t start = 0, colon; (colon = message.find(": ", start)) != std::string_view::npos;
+       start = colon + 2)
+    candidates.push_back(message.substr(start, colon - start));
+  const ConfigNode* best = nullptr;
+  size_t best_len = 0;
+  for (std::string_view c : candidates) {
+    if (c.size() <= best_len || c.find(' ') != std::string_view::npos) continue;
+    if (const ConfigNode* n = find_path(root, c)) {
+      best = n;
+      best_len = c.size();
+    }
+  }
+  return best;
+}
+
+}  // namespace flowlens::config

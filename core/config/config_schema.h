@@ -1,0 +1,18 @@
+// The conf.d/ schema: turns a merged ConfigNode tree into a Config, strictly. conf.d/README.md
+// documents the same keys for operators; keep the two in step.
+#pragma once
+
+#include "config/config.h"
+#include "config/config_node.h"
+
+namespace flowlens::config {
+
+// Reads the top-level keys `core`, `estimator` and `plugins`. Throws ConfigError listing every
+// problem (unknown keys, wrong types, out-of-range values), each with file:line:column.
+Config config_from_tree(const ConfigNode& root);
+
+// Instance and plugin names: letters, digits, '-', '_' (a plugin name becomes a file name, so no
+// '/' or '.' may sneak in).
+bool is_valid_name(std::string_view name);
+
+}  // namespace flowlens::config

@@ -1,0 +1,83 @@
+// Goes through the plugin host, so check-config applies exactly the checks the daemon applies at
+// load (RTLD_NOW, ABI major, trusted file, required callbacks), then creates the instance and
+// destroys it without ever starting it.
+#include "config/plugin_probe.h"
+
+#include "plugin_host/host_services.h"
+#include "plugin_host/loader.h"
+#include "plugin_host/plugin_error.h"
+#include "plugin_host/plugin_instance.h"
+
+namespace flowlens::config {
+
+namespace {
+
+// What a probed instance sees of the daemon: its log lines are kept for the report; publishing
+// and events are accepted and dropped (create should not publish, but doing so is not wrong).
+class ProbeServices : public plugin_host::HostServices {
+ public:
+  explicit ProbeServices(std::vector<std::string>& log) : log_(log) {}
+
+  void log(const std::string&, plugin_host::LogLevel level, std::string_view message) override {
+    static constexpr const char* kNames[] = {"trace", "debug", "info", "warn", "error"};
+    log_.push_back(std::string(kNames[static_cast<int>(level)]) + ": " + std::string(message));
+  }
+  void add_servers(const std::string&, std::vector<model::Server>) override {}
+  void remove_servers(const std::string&, std::vector<std::string>) override {}
+  void replace_servers(const std::string&, std::vector<model::Server>) override {}
+  void emit_event(const std::string&, plugin_host::Event) override {}
+  model::SnapshotPtr latest_snapshot() override { return nullptr; }
+
+ private:
+  std::vector<std::string>& log_;
+};
+
+// The host's message is "instance 'x' (plugin p 1.0): create failed: MESSAGE [status]"; the
+// caller adds its own instance context, so keep the plugin's MESSAGE and note the status.
+void take_plugin_message(const std::string& host_message, ProbeResult& r) {
+  constexpr std::string_view kStep = "create failed: ";
+  constexpr std::string_view kConfigStatus = " [config error]";
+  size_t at = host_message.find(kStep);
+  if (at == std::string::npos) {
+    r.error = host_message;
+    return;
+  }
+  std::string message = host_message.substr(at + kStep.size());
+  if (message.ends_with(kConfigStatus)) {
+    message.resize(message.size() - kConfigStatus.size());
+    r.config_rejected = true;
+  }
+  r.error = "create failed: " + message;
+  if (r.config_rejected) r.error = message;
+}
+
+}  // namespace
+
+ProbeResult probe_plugin(const std::filesystem::path& so_file, const std::string& plugin,
+                         const std::string& instance_name, const std::string& config_json) {
+  ProbeResult r;
+  std::shared_ptr<const plugin_host::LoadedPlugin> loaded;
+  try {
+    loaded = plugin_host::load_plugin_file(so_file);
+  } catch (const std::exception& e) {
+    r.error = e.what();
+    return r;
+  }
+  if (loaded->name != plugin) {
+    r.error = "the file holds plugin '" + loaded->name + "', not '" + plugin + "'";
+    return r;
+  }
+  r.version = loaded->version;
+  ProbeServices services(r.log);
+  plugin_host::PluginInstance instance(instance_name, loaded, services);
+  try {
+    instance.create(config_json);
+  } catch (const plugin_host::PluginError& e) {
+    take_plugin_message(e.what(), r);
+    return r;
+  }
+  instance.destroy();
+  return r;
+}
+
+}  // namespace flowlens::config

@@ -1,0 +1,28 @@
+// check-config's view of a plugin: load the .so, run the instance's config through the plugin's
+// own create() and destroy it again. The ABI promises create opens no socket and starts no
+// thread, so this validates a plugin section without touching the network.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace flowlens::config {
+
+struct ProbeResult {
+  // Empty when the plugin loaded and accepted the config; otherwise the reason, without the
+  // file or instance name (the caller adds those).
+  std::string error;
+  // True when the failure is the plugin rejecting its config (FLOWLENS_ERR_CONFIG), as opposed
+  // to a plugin that cannot be loaded at all.
+  bool config_rejected = false;
+  // What the plugin logged through the host API while being created, "LEVEL: message".
+  std::vector<std::string> log;
+  std::string version;
+};
+
+// `plugin` is the name the config asked for; the descriptor must carry the same name.
+ProbeResult probe_plugin(const std::filesystem::path& so_file, const std::string& plugin,
+                         const std::string& instance_name, const std::string& config_json);
+
+}  // namespace flowlens::config
