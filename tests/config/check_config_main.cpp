@@ -1,0 +1,20 @@
+// flowlens-check-config: the check-config command on its own, so ctest can run it on the shipped
+// files even when flowlensd is not built. Same code path as `flowlensd check-config`.
+#include <CLI/CLI.hpp>
+
+#include "config/check_config_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"flowlens-check-config: validate a FlowLens configuration"};
+  app.require_subcommand(1);
+  flowlens::config::register_check_config_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
+  } catch (const CLI::Error& e) {
+    app.exit(e);
+    return flowlens::config::kCheckConfigUsage;
+  }
+  return 0;
+}

@@ -1,0 +1,149 @@
+// check-config: exit codes, messages, the shipped conf.d/ and the original config.yaml, and
+// plugin sections validated by the plugin itself.
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+
+#include <sstream>
+
+#include "config/check_config_command.h"
+#include "test_files.h"
+
+namespace flowlens::config {
+namespace {
+
+using testing::TempDir;
+
+struct CheckRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CheckRun check(CheckConfigOptions options, const CheckConfigHooks& hooks = {}) {
+  if (options.plugin_dir.empty()) options.plugin_dir = testing::plugin_build_dir();
+  std::ostringstream out, err;
+  int code = run_check_config(options, hooks, out, err);
+  return {code, out.str(), err.str()};
+}
+
+CheckConfigOptions dir_options(const std::filesystem::path& dir) {
+  CheckConfigOptions o;
+  o.conf_dir = dir.string();
+  return o;
+}
+
+CheckRun check_dir(const std::filesystem::path& dir) {
+  return check(dir_options(dir));
+}
+
+TEST(CheckConfig, ShippedConfDirIsValid) {
+  CheckRun r = check_dir(testing::source_dir() + "/conf.d");
+  EXPECT_EQ(r.code, kCheckConfigOk) << r.err;
+  EXPECT_EQ(r.out, "OK: 3 files, 2 plugin instances\n");
+}
+
+TEST(CheckConfig, OriginalConfigYamlIsValid) {
+  CheckConfigOptions o;
+  o.config_file = testing::source_dir() + "/tests/config/fixtures/original-config.yaml";
+  CheckRun r = check(o);
+  EXPECT_EQ(r.code, kCheckConfigOk) << r.err;
+  EXPECT_EQ(r.out, "OK: 1 file, 3 plugin instances\n");
+}
+
+TEST(CheckConfig, InvalidConfigExitsOneWithFileLineColumn) {
+  TempDir dir;
+  std::string file = dir.write("10-core.yaml", "core:\n  ebpf_map_size: abc\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find(file + ":2:18: core.ebpf_map_size: expected a positive integer, got 'abc'"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CheckConfig, MissingDirectoryIsAUsageError) {
+  CheckRun r = check_dir("/nonexistent/conf.d");
+  EXPECT_EQ(r.code, kCheckConfigUsage);
+  EXPECT_NE(r.err.find("/nonexistent/conf.d: no such directory"), std::string::npos) << r.err;
+}
+
+TEST(CheckConfig, PluginRejectionIsPinnedToTheOffendingLine) {
+  TempDir dir;
+  std::string file = dir.write("20-static.yaml",
+                               "plugins:\n"
+                               "  static:\n"
+                               "    plugin: discovery-static\n"
+                               "    config:\n"
+                               "      servers:\n"
+                               "        - {id: mc, endpoints: [\"25565/tcp\"]}\n"
+                               "        - id: cs\n"
+                               "          endpoints: [\"27015/udp\", \"27016\"]\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find(file + ":8:36: plugins.static.config (discovery-static): "
+                              "servers[1].endpoints[1]: expected PORT/PROTO"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CheckConfig, NotInstalledPluginIsAWarningNotAFailure) {
+  TempDir dir;
+  dir.write("10.yaml", "plugins: {hooks: {plugin: sink-nonexistent, config: {url: x}}}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigOk) << r.err;
+  EXPECT_NE(r.err.find("warning: plugin 'sink-nonexistent' is not installed"), std::string::npos)
+      << r.err;
+}
+
+TEST(CheckConfig, AFileThatIsNotAPluginIsReported) {
+  TempDir dir, plugins;
+  plugins.write("discovery-static.so", "not an ELF file");
+  dir.write("10.yaml", "plugins: {static: {plugin: discovery-static, config: {servers: []}}}\n");
+  CheckConfigOptions o = dir_options(dir.path());
+  o.plugin_dir = plugins.path().string();
+  CheckRun r = check(o);
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find("plugins.static: plugin 'discovery-static'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot load"), std::string::npos) << r.err;
+}
+
+TEST(CheckConfig, EstimatorHookErrorsPointAtTheSection) {
+  TempDir dir;
+  std::string file = dir.write("10.yaml", "core: {}\nestimator:\n  bogus: 1\n");
+  CheckConfigHooks hooks;
+  hooks.validate_estimator = [](const boost::json::object& o) {
+    if (o.contains("bogus")) throw std::invalid_argument("unknown key 'bogus'");
+  };
+  CheckRun r = check(dir_options(dir.path()), hooks);
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find(file + ":3:3: estimator: unknown key 'bogus'"), std::string::npos) << r.err;
+}
+
+// Through the CLI as flowlensd registers it: the exit code travels in CLI::RuntimeError.
+int cli(std::vector<std::string> args) {
+  CLI::App app;
+  register_check_config_command(app);
+  args.insert(args.begin(), "flowlensd");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::Error& e) {
+    return e.get_exit_code();
+  }
+  return 0;
+}
+
+TEST(CheckConfig, CommandLineExitCodes) {
+  const std::string plugins = "--plugin-dir=" + testing::plugin_build_dir();
+  EXPECT_EQ(cli({"check-config", "--conf-dir", testing::source_dir() + "/conf.d", plugins}), 0);
+  TempDir dir;
+  dir.write("10.yaml", "core: {log_level: loud}\n");
+  EXPECT_EQ(cli({"check-config", "--conf-dir", dir.path().string(), plugins}), 1);
+  EXPECT_EQ(cli({"check-config", "--conf-dir", "/nonexistent", plugins}), 2);
+  EXPECT_EQ(cli({"check-config", "--conf-dir", dir.path().string(), "--config", "x.yaml"}), 2);
+}
+
+}  // namespace
+}  // namespace flowlens::config
