@@ -1,0 +1,180 @@
+#include "daemon/daemon.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <iostream>
+
+#include "bpf/datapath.h"
+#include "config/plugin_availability.h"
+#include "daemon/host_services_impl.h"
+#include "daemon/jsonl_output.h"
+#include "daemon/logging.h"
+#include "daemon/plugin_set.h"
+#include "daemon/run_config.h"
+#include "daemon/tick_pipeline.h"
+#include "estimator/estimator.h"
+#include "registry/server_registry.h"
+
+namespace flowlens::daemon {
+
+namespace {
+
+// The discovery source name of the servers given with --server.
+constexpr const char* kCliSource = "cli";
+
+uint64_t monotonic_ns() {
+  // steady_clock is CLOCK_MONOTONIC on Linux, the clock bpf_ktime_get_ns() stamps flows with.
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t wall_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string summary(const model::Snapshot& s) {
+  std::string out;
+  for (const auto& e : s.servers) {
+    if (!out.empty()) out += ", ";
+    out += e.server_id + "=" + (e.known ? std::to_string(e.active_players) : "unknown");
+  }
+  return out.empty() ? "no servers" : out;
+}
+
+class Daemon {
+ public:
+  Daemon(const RunOptions& opts, config::Config cfg, bpf::Datapath datapath,
+         estimator::EstimatorConfig est_cfg)
+      : opts_(opts),
+        cfg_(std::move(cfg)),
+        datapath_(std::move(datapath)),
+        estimator_(est_cfg),
+        services_(registry_),
+        plugins_(services_),
+        pipeline_(
+            registry_, datapath_.flows(), estimator_,
+            [this](const std::vector<model::Endpoint>& eps) { watch(eps); }, datapath_.map_size()),
+        signals_(io_, SIGINT, SIGTERM),
+        timer_(io_) {}
+
+  int run() {
+    if (!opts_.servers.empty()) registry_.replace_all(kCliSource, opts_.servers);
+    services_.set_event_handler([this](const plugin_host::Event& e) { plugins_.post_event(e); });
+    start_plugins();
+    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      spdlog::info("received {}, shutting down", signo == SIGINT ? "SIGINT" : "SIGTERM");
+      timer_.cancel();
+    });
+    next_tick_ = std::chrono::steady_clock::now();
+    schedule();
+    io_.run();
+    plugins_.stop_all();
+    datapath_.detach();
+    spdlog::info("detached from {}; pinned maps kept in {}", datapath_.interface(),
+                 datapath_.pin_dir().empty() ? "(none)" : datapath_.pin_dir());
+    return 0;
+  }
+
+ private:
+  void start_plugins() {
+    auto installed = config::list_installed_plugins(cfg_.core.plugin_dir);
+    auto selection = config::select_available_plugins(cfg_, installed);
+    for (const auto& w : selection.warnings) spdlog::warn("{}", w);
+    plugins_.start_all(selection.to_load, cfg_.core.plugin_dir);
+  }
+
+  void watch(const std::vector<model::Endpoint>& endpoints) {
+    if (auto st = datapath_.set_watched(endpoints); !st)
+      spdlog::error("updating the watched ports failed: {}", st.error().what());
+  }
+
+  void schedule() {
+    // Fixed cadence from the first tick: a slow tick delays the next one, never shifts them all.
+    next_tick_ += cfg_.core.metrics_interval;
+    timer_.expires_at(next_tick_);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: shutting down
+      tick();
+      schedule();
+    });
+  }
+
+  void tick() {
+    auto started = std::chrono::steady_clock::now();
+    model::SnapshotPtr snapshot;
+    try {
+      snapshot = pipeline_.step(monotonic_ns(), wall_unix_ms());
+    } catch (const std::exception& e) {
+      // Keep the last good snapshot published; the next tick tries again.
+      spdlog::error("tick failed: {}", e.what());
+      return;
+    }
+    services_.publish_snapshot(snapshot);
+    plugins_.post_snapshot(snapshot);
+    if (opts_.jsonl) write_jsonl_tick(std::cout, *snapshot);
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    spdlog::info("players: {} ({} flows, tick {:.1f} ms)", summary(*snapshot),
+                 pipeline_.last_flow_count(), ms);
+  }
+
+  const RunOptions& opts_;
+  config::Config cfg_;
+  bpf::Datapath datapath_;
+  estimator::Estimator estimator_;
+  registry::ServerRegistry registry_;
+  HostServicesImpl services_;
+  PluginSet plugins_;
+  TickPipeline pipeline_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point next_tick_;
+};
+
+}  // namespace
+
+int run_daemon(const RunOptions& opts) {
+  config::Config cfg;
+  estimator::EstimatorConfig est_cfg;
+  try {
+    setup_logging(opts.log_level.value_or(std::string(config::kDefaultLogLevel)));
+    cfg = load_run_config(opts);
+    setup_logging(cfg.core.log_level);
+    est_cfg = estimator_config(cfg);
+  } catch (const config::ConfigError& e) {
+    for (const auto& m : e.messages()) spdlog::error("{}", m);
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+
+  bpf::DatapathConfig dp_cfg;
+  dp_cfg.interface = cfg.core.interface;
+  dp_cfg.map_size = cfg.core.ebpf_map_size;
+  dp_cfg.pin_dir = cfg.core.pin_dir;
+  auto datapath = bpf::Datapath::open(dp_cfg);
+  if (!datapath) {
+    spdlog::error("{}", datapath.error().what());
+    return 1;
+  }
+  spdlog::info("attached to {} (flow map {} entries, tick every {} ms)",
+               datapath.value().interface(), datapath.value().map_size(),
+               cfg.core.metrics_interval.count());
+  Daemon daemon(opts, std::move(cfg), std::move(datapath.value()), est_cfg);
+  return daemon.run();
+}
+
+}  // namespace flowlens::daemon

@@ -1,0 +1,89 @@
+#include "daemon/host_services_impl.h"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace flowlens::daemon {
+
+namespace {
+
+// A plugin's server must be usable as a key and a port owner; say which field is wrong.
+void validate(const std::string& instance, const std::vector<model::Server>& servers) {
+  for (size_t i = 0; i < servers.size(); ++i) {
+    const auto& s = servers[i];
+    if (s.id.empty()) throw std::invalid_argument("servers[" + std::to_string(i) + "].id is empty");
+    for (const auto& ep : s.endpoints)
+      if (ep.port == 0) throw std::invalid_argument("server '" + s.id + "': port 0 is not a port");
+  }
+  spdlog::debug("{}: published {} servers", instance, servers.size());
+}
+
+}  // namespace
+
+void HostServicesImpl::set_event_handler(EventFn fn) {
+  std::lock_guard lock(mu_);
+  on_event_ = std::move(fn);
+}
+
+void HostServicesImpl::publish_snapshot(model::SnapshotPtr snapshot) {
+  std::lock_guard lock(mu_);
+  latest_ = std::move(snapshot);
+}
+
+void HostServicesImpl::log(const std::string& instance, plugin_host::LogLevel level,
+                           std::string_view message) {
+  using plugin_host::LogLevel;
+  spdlog::level::level_enum lvl = spdlog::level::info;
+  switch (level) {
+    case LogLevel::kTrace:
+      lvl = spdlog::level::trace;
+      break;
+    case LogLevel::kDebug:
+      lvl = spdlog::level::debug;
+      break;
+    case LogLevel::kInfo:
+      lvl = spdlog::level::info;
+      break;
+    case LogLevel::kWarn:
+      lvl = spdlog::level::warn;
+      break;
+    case LogLevel::kError:
+      lvl = spdlog::level::err;
+      break;
+  }
+  spdlog::log(lvl, "[{}] {}", instance, message);
+}
+
+void HostServicesImpl::add_servers(const std::string& instance,
+                                   std::vector<model::Server> servers) {
+  validate(instance, servers);
+  for (auto& s : servers) registry_.add(instance, std::move(s));
+}
+
+void HostServicesImpl::remove_servers(const std::string& instance, std::vector<std::string> ids) {
+  for (const auto& id : ids) registry_.remove(instance, id);
+}
+
+void HostServicesImpl::replace_servers(const std::string& instance,
+                                       std::vector<model::Server> servers) {
+  validate(instance, servers);
+  registry_.replace_all(instance, std::move(servers));
+}
+
+void HostServicesImpl::emit_event(const std::string& instance, plugin_host::Event event) {
+  EventFn fn;
+  {
+    std::lock_guard lock(mu_);
+    fn = on_event_;
+  }
+  spdlog::info("event from {}: {}", instance, event.message);
+  if (fn) fn(event);
+}
+
+model::SnapshotPtr HostServicesImpl::latest_snapshot() {
+  std::lock_guard lock(mu_);
+  return latest_;
+}
+
+}  // namespace flowlens::daemon

@@ -1,0 +1,70 @@
+// flowlensd: the FlowLens daemon and its tools. Each command registers itself on the CLI.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "config/check_config_command.h"
+#include "daemon/run_command.h"
+#include "daemon/run_config.h"
+#include "daemon/version.h"
+#include "plugin_host/loader.h"
+#include "plugin_host/plugins_command.h"
+#include "replay/replay_command.h"
+
+namespace {
+
+// `flowlensd --interface eth0 ...` means `flowlensd run --interface eth0 ...`: the daemon is the
+// default command, as operators and unit files expect.
+std::vector<char*> with_default_command(int argc, char** argv, const CLI::App& app,
+                                        char* run_word) {
+  std::vector<char*> args(argv, argv + argc);
+  if (argc < 2) {
+    args.push_back(run_word);
+    return args;
+  }
+  std::string_view first = argv[1];
+  bool is_command = false;
+  for (const auto* sub : app.get_subcommands({})) is_command |= sub->get_name() == first;
+  bool is_top_level_flag = first == "-h" || first == "--help" || first == "--version";
+  if (!is_command && !is_top_level_flag) args.insert(args.begin() + 1, run_word);
+  return args;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "flowlensd: counts the players on each game server from the network flows an eBPF\n"
+      "program sees on this host. Without a command it runs the daemon (`run`)."};
+  app.set_version_flag("--version", flowlens::daemon::kVersion);
+  app.require_subcommand(1);
+  flowlens::daemon::register_run_command(app);
+  flowlens::replay::register_replay_command(app);
+  flowlens::config::register_check_config_command(
+      app, {.validate_estimator = [](const boost::json::object& section) {
+        (void)flowlens::daemon::parse_estimator_section(section);
+      }});
+  std::string plugin_dir = flowlens::plugin_host::kDefaultPluginDir;
+  flowlens::plugin_host::register_plugins_command(app, &plugin_dir);
+  app.add_subcommand("version", "Print the version and exit")->callback([] {
+    std::cout << "flowlensd " << flowlens::daemon::kVersion << '\n';
+  });
+
+  char run_word[] = "run";
+  auto args = with_default_command(argc, argv, app, run_word);
+  try {
+    app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::Error& e) {
+    // Parse errors print usage; a command's CLI::RuntimeError(code) carries its exit status.
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // Commands report their own errors; this is the last line of defence, one line, no trace.
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

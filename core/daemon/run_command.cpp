@@ -1,0 +1,67 @@
+#include "daemon/run_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "daemon/daemon.h"
+#include "daemon/run_options.h"
+#include "model/server_spec.h"
+
+namespace flowlens::daemon {
+
+namespace {
+
+// CLI11 fills optionals through these plain holders; std::optional keeps "not given" distinct
+// from a value that equals the default.
+template <typename T>
+void add_optional(CLI::App* cmd, const std::string& flag, std::optional<T>& target,
+                  const std::string& help) {
+  cmd->add_option_function<T>(
+      flag, [&target](const T& v) { target = v; }, help);
+}
+
+}  // namespace
+
+void register_run_command(CLI::App& app) {
+  auto opts = std::make_shared<RunOptions>();
+  auto specs = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = app.add_subcommand("run", "Attach to the interface and estimate players live");
+  cmd->footer(
+      "Examples:\n"
+      "  flowlensd run                                   # /etc/flowlens/conf.d, default-route "
+      "interface\n"
+      "  flowlensd run --interface eth0 --server mc=25565/tcp --jsonl\n"
+      "  flowlensd run --config /etc/flowlens/config.yaml   # original FlowLens config");
+  cmd->add_option("--conf-dir", opts->conf_dir,
+                  "Directory of *.yaml merged in name order (default /etc/flowlens/conf.d)");
+  cmd->add_option("--config", opts->config_file,
+                  "One config file instead of --conf-dir: conf.d format or the original "
+                  "FlowLens config.yaml");
+  cmd->add_option("--server", *specs,
+                  "A server to watch, ID=PORT/PROTO[,PORT/PROTO...], ranges as 27015-27016/udp; "
+                  "repeatable")
+      ->type_name("ID=PORT/PROTO");
+  cmd->add_flag("--jsonl", opts->jsonl, "Print each tick's estimates as one JSON line on stdout");
+  add_optional(cmd, "-i,--interface", opts->interface,
+               "Interface to attach to (default: config, else the default-route interface)");
+  add_optional(cmd, "--plugin-dir", opts->plugin_dir, "Where plugin .so files are looked up");
+  add_optional(cmd, "--pin-dir", opts->pin_dir, "bpffs directory for the pinned maps");
+  add_optional(cmd, "--log-level", opts->log_level, "trace, debug, info, warn, error or off");
+  add_optional(cmd, "--map-size", opts->map_size, "Flow map capacity (config: ebpf_map_size)");
+  add_optional(cmd, "--interval", opts->interval_seconds,
+               "Seconds between estimates (config: metrics_interval)");
+  cmd->callback([opts, specs] {
+    for (const auto& spec : *specs) {
+      try {
+        opts->servers.push_back(model::parse_server_spec(spec));
+      } catch (const model::SpecError& e) {
+        throw CLI::ValidationError("--server", e.what());
+      }
+    }
+    int status = run_daemon(*opts);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
+}
+
+}  // namespace flowlens::daemon

@@ -1,0 +1,7 @@
+#pragma once
+
+namespace flowlens::daemon {
+
+inline constexpr const char* kVersion = FLOWLENS_VERSION;
+
+}  // namespace flowlens::daemon

@@ -1,0 +1,81 @@
+"""Test hosts in network namespaces that the test creates and always removes: a game host
+namespace and a client namespace joined by a veth pair, with documentation-range addresses that
+exist only inside them."""
+import os
+import subprocess
+import sys
+
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+SERVER_V4, SERVER_V6 = "192.0.2.1", "2001:db8::1"
+CLIENT_V4 = [f"192.0.2.{i}" for i in range(11, 19)]
+CLIENT_V6 = [f"2001:db8::{i:x}" for i in range(0x11, 0x15)]
+
+
+def require_privileges():
+    """Exit with SKIP, or fail under FLOWLENS_REQUIRE_PRIVILEGED=1, when not root."""
+    if os.geteuid() == 0:
+        return
+    msg = "needs root (network namespaces, BPF)"
+    if os.environ.get("FLOWLENS_REQUIRE_PRIVILEGED") == "1":
+        print(f"FAIL: privileged test cannot run: {msg}", file=sys.stderr)
+        sys.exit(1)
+    print(f"SKIP: {msg}")
+    sys.exit(SKIP)
+
+
+def sh(*cmd, check=True):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
+    return r.stdout
+
+
+class TestHosts:
+    """Context manager: `srv` and `cli` namespaces, veth `dev` in srv and `peer` in cli."""
+
+    def __init__(self, tag):
+        pid = os.getpid()
+        self.srv, self.cli = f"fl{tag}s{pid}", f"fl{tag}c{pid}"
+        self.dev, self.peer = f"fls{pid}"[:15], f"flc{pid}"[:15]
+
+    def __enter__(self):
+        try:
+            sh("ip", "netns", "add", self.srv)
+            sh("ip", "netns", "add", self.cli)
+            sh("ip", "link", "add", self.dev, "type", "veth", "peer", "name", self.peer)
+            sh("ip", "link", "set", self.dev, "netns", self.srv)
+            sh("ip", "link", "set", self.peer, "netns", self.cli)
+            self.run_in(self.srv, "ip", "addr", "add", f"{SERVER_V4}/24", "dev", self.dev)
+            self.run_in(self.srv, "ip", "-6", "addr", "add", f"{SERVER_V6}/64", "dev", self.dev, "nodad")
+            for a in CLIENT_V4:
+                self.run_in(self.cli, "ip", "addr", "add", f"{a}/24", "dev", self.peer)
+            for a in CLIENT_V6:
+                self.run_in(self.cli, "ip", "-6", "addr", "add", f"{a}/64", "dev", self.peer, "nodad")
+            for ns, dev in ((self.srv, self.dev), (self.cli, self.peer)):
+                self.run_in(ns, "ip", "link", "set", "lo", "up")
+                self.run_in(ns, "ip", "link", "set", dev, "up")
+                # The default route points at the veth so `flowlensd` finds it without --interface.
+                self.run_in(ns, "ip", "route", "add", "default", "dev", dev)
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for ns in (self.srv, self.cli):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        return False
+
+    def run_in(self, ns, *cmd, check=True):
+        return sh("ip", "netns", "exec", ns, *cmd, check=check)
+
+    def popen_in(self, ns, *cmd, **kw):
+        return subprocess.Popen(["ip", "netns", "exec", ns, *cmd], **kw)
+
+    def tc_filters(self):
+        """Every TC filter left on the game host's interface, as `tc` prints them."""
+        out = ""
+        for where in ("ingress", "egress"):
+            out += self.run_in(self.srv, "tc", "filter", "show", "dev", self.dev, where, check=False)
+        return out.strip()
