@@ -4,6 +4,10 @@
 #include <net/if.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/random.h>
+
+#include <bit>
+#include <chrono>
 #include <optional>
 
 #include "bpf/default_route.h"
@@ -33,8 +37,15 @@ namespace {
 Status configure(Skeleton<flowlens_bpf>& skel, const DatapathConfig& cfg, const std::string& pins) {
   if (int r = bpf_map__set_max_entries(skel->maps.flowlens_flows, cfg.map_size); r != 0)
     return make_error("configure", r, "cannot size the flow map");
-  if (int r = bpf_map__set_max_entries(skel->maps.flowlens_admit, cfg.probation_size); r != 0)
+  // Slots are indexed by hash & mask, so the count must be a power of two.
+  uint32_t slots = std::bit_ceil(cfg.probation_size);
+  if (int r = bpf_map__set_max_entries(skel->maps.flowlens_admit, slots); r != 0)
     return make_error("configure", r, "cannot size the probation map");
+  skel->rodata->flowlens_probation_mask = slots - 1;
+  uint32_t seed = 0;
+  if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  skel->rodata->flowlens_hash_seed = seed;
   skel->rodata->flowlens_coarse_clock =
       libbpf_probe_bpf_helper(BPF_PROG_TYPE_SCHED_CLS, BPF_FUNC_ktime_get_coarse_ns, nullptr) == 1;
   if (pins.empty()) return ok_status();

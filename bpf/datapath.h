@@ -27,7 +27,8 @@ struct DatapathConfig {
   static constexpr const char* kDefaultInterface = "";
   // `ebpf_map_size` of the original config; an entry costs about 200 bytes of kernel memory.
   static constexpr uint32_t kDefaultMapSize = FLOWLENS_DEFAULT_FLOW_ENTRIES;
-  // New flows waiting for their second packet; a flood churns only these entries.
+  // Slots for new flows waiting for their second packet (rounded up to a power of two); a flood
+  // churns only these.
   static constexpr uint32_t kDefaultProbationSize = FLOWLENS_DEFAULT_PROBATION_ENTRIES;
   static constexpr const char* kDefaultPinDir = FLOWLENS_PIN_DIR;
   static constexpr bool kDefaultAttach = true;

@@ -63,12 +63,17 @@ struct {
   __type(value, struct flowlens_flow_value);
 } flowlens_flows SEC(".maps");
 
-// Probation: first packet of each new flow; packets insert, admission moves entries out.
+/* Set by the loader: probation slots - 1 (slots are a power of two), and a seed drawn at each
+ * start so nobody outside can aim a flood at the slot a given client will use. */
+const volatile __u32 flowlens_probation_mask = FLOWLENS_DEFAULT_PROBATION_ENTRIES - 1;
+const volatile __u32 flowlens_hash_seed = 0;
+
+// Probation slots: first packet of new flows; packets claim and admit, nothing else writes.
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(type, BPF_MAP_TYPE_ARRAY);
   __uint(max_entries, FLOWLENS_DEFAULT_PROBATION_ENTRIES);
-  __type(key, struct flowlens_flow_key);
-  __type(value, struct flowlens_flow_value);
+  __type(key, __u32);
+  __type(value, struct flowlens_probation_slot);
 } flowlens_admit SEC(".maps");
 
 struct flowlens_vlan_hdr {
@@ -195,32 +200,97 @@ static __always_inline int flowlens_parse(struct __sk_buff* skb, int dir,
   return FLOWLENS_PARSE_SKIP;
 }
 
+/* A seeded multiplicative hash of the flow key; only needs to spread keys over the slots. */
+static __always_inline __u32 flowlens_slot_of(const struct flowlens_flow_key* key) {
+  const __u32* w = (const __u32*)key;
+  __u32 h = flowlens_hash_seed;
+#pragma unroll
+  for (int i = 0; i < (int)(sizeof(*key) / sizeof(__u32)); i++) {
+    h = (h ^ w[i]) * 0x9e3779b1U;
+    h ^= h >> 16;
+  }
+  return h & flowlens_probation_mask;
+}
+
+static __always_inline int flowlens_same_key(const struct flowlens_flow_key* a,
+                                             const struct flowlens_flow_key* b) {
+  const __u64* x = (const __u64*)a;
+  const __u64* y = (const __u64*)b;
+  return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
+}
+
+static __always_inline int flowlens_slot_used(const struct flowlens_probation_slot* slot) {
+  return (slot->first.dir[0].packets | slot->first.dir[1].packets) != 0;
+}
+
+enum flowlens_slot_state {
+  FLOWLENS_SLOT_CLAIMED = 0,  /* this packet now waits in the slot as its flow's first */
+  FLOWLENS_SLOT_SECOND = 1,   /* the slot held this flow's first packet: admit it */
+  FLOWLENS_SLOT_ADMITTED = 2, /* the slot says the flow was just admitted */
+};
+
+/* Under the slot lock: claims the slot for this packet, or reports what it holds for this flow. */
+static __always_inline int flowlens_slot_visit(struct flowlens_probation_slot* slot,
+                                               const struct flowlens_flow_key* key,
+                                               const struct flowlens_flow_value* first,
+                                               struct flowlens_flow_value* held, int reclaim) {
+  int state = FLOWLENS_SLOT_CLAIMED;
+  bpf_spin_lock(&slot->lock);
+  if (flowlens_same_key(&slot->key, key) && flowlens_slot_used(slot)) {
+    *held = slot->first;
+    state = FLOWLENS_SLOT_SECOND;
+  } else if (flowlens_same_key(&slot->key, key) && slot->admitted && !reclaim) {
+    state = FLOWLENS_SLOT_ADMITTED;
+  } else {
+    slot->key = *key;
+    slot->first = *first;
+    slot->admitted = 0;
+  }
+  bpf_spin_unlock(&slot->lock);
+  return state;
+}
+
 /*
- * A packet of a flow the flow map does not hold yet. The first packet goes to probation; the
- * second (either direction) copies the held counters into the flow map and adds itself there.
- * A probation entry is written once, by its insert, and never updated in place: every later
- * packet is accounted in the flow map, so a race between CPUs cannot lose a count.
+ * A packet of a flow the flow map does not hold yet. If the flow's slot holds its first packet,
+ * this is the second: the held counters go into the flow map (insert-if-absent, so of two CPUs
+ * doing this at once exactly one carries them) and this packet is added there; the slot then
+ * records the admission. A CPU that missed the flow map just before the insert finds either the
+ * held packet (and loses the insert race) or that record (and counts in the flow map), so no
+ * packet is lost or counted twice between CPUs. Otherwise this packet claims the slot.
  */
 static __always_inline void flowlens_admit_packet(struct flowlens_pkt* pkt, int dir, __u64 len,
                                                   __u64 now) {
-  struct flowlens_flow_value* v;
-  struct flowlens_flow_value* held = bpf_map_lookup_elem(&flowlens_admit, &pkt->key);
+  __u32 index = flowlens_slot_of(&pkt->key);
+  struct flowlens_probation_slot* slot = bpf_map_lookup_elem(&flowlens_admit, &index);
+  if (!slot) return;
 
-  if (!held) {
-    /* Another CPU may have admitted the flow (and removed it from probation) since our miss. */
+  struct flowlens_flow_value first = {};
+  struct flowlens_flow_value held = {};
+  struct flowlens_flow_value* v;
+  flowlens_account(&first, dir, len, now, pkt->tcp_flags, pkt->is_query);
+
+  int state = flowlens_slot_visit(slot, &pkt->key, &first, &held, 0);
+  if (state == FLOWLENS_SLOT_CLAIMED) return;
+  if (state == FLOWLENS_SLOT_ADMITTED) {
     v = bpf_map_lookup_elem(&flowlens_flows, &pkt->key);
     if (v) {
       flowlens_account(v, dir, len, now, pkt->tcp_flags, pkt->is_query);
       return;
     }
-    struct flowlens_flow_value first = {};
-    flowlens_account(&first, dir, len, now, pkt->tcp_flags, pkt->is_query);
-    if (bpf_map_update_elem(&flowlens_admit, &pkt->key, &first, BPF_NOEXIST) == 0) return;
-    /* Lost the insert race: this packet is the flow's second. */
-    held = bpf_map_lookup_elem(&flowlens_admit, &pkt->key);
+    /* Admitted once, since erased by the estimator or evicted: the flow starts over. */
+    state = flowlens_slot_visit(slot, &pkt->key, &first, &held, 1);
+    if (state == FLOWLENS_SLOT_CLAIMED) return;
   }
-  if (held && bpf_map_update_elem(&flowlens_flows, &pkt->key, held, BPF_NOEXIST) == 0)
-    bpf_map_delete_elem(&flowlens_admit, &pkt->key);
+
+  if (bpf_map_update_elem(&flowlens_flows, &pkt->key, &held, BPF_NOEXIST) == 0) {
+    bpf_spin_lock(&slot->lock);
+    if (flowlens_same_key(&slot->key, &pkt->key)) {
+      slot->first.dir[0].packets = 0;
+      slot->first.dir[1].packets = 0;
+      slot->admitted = 1;
+    }
+    bpf_spin_unlock(&slot->lock);
+  }
   v = bpf_map_lookup_elem(&flowlens_flows, &pkt->key);
   if (v) flowlens_account(v, dir, len, now, pkt->tcp_flags, pkt->is_query);
 }

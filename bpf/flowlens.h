@@ -124,16 +124,21 @@ FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value *v, int dir, __
 }
 
 /*
- * Flood resistance: a flow's first packet is held in a small separate LRU map (the probation map,
- * same key and value as the flow map) and the flow enters the flow map only with its second
- * packet, either direction, carrying the first packet's counters along. A spoofed-source flood
- * (one packet per source) therefore churns only the probation map and never evicts established
- * players from the flow map.
+ * Flood resistance: a flow's first packet is held in a separate probation map and the flow enters
+ * the flow map only with its second packet, either direction, carrying the first packet's counters
+ * along. A spoofed-source flood (one packet per source) therefore churns only the probation map
+ * and never evicts established players from the flow map.
+ *
+ * The probation map is an array of slots indexed by a seeded hash of the flow key, not an LRU
+ * hash: a new flow overwrites whatever its slot held, so a first packet costs an array write
+ * instead of an LRU insert with eviction (several hundred ns). The cost is that two new flows
+ * meeting in one slot between their first and second packets lose the earlier one's first packet;
+ * under a flood an LRU loses it too, just more expensively.
  */
 
 /* Default size of the flow map; the daemon overrides it from `ebpf_map_size`. */
 #define FLOWLENS_DEFAULT_FLOW_ENTRIES 65536
-/* Default size of the probation map: new flows waiting for their second packet. */
+/* Default slot count of the probation map (a power of two): new flows awaiting a second packet. */
 #define FLOWLENS_DEFAULT_PROBATION_ENTRIES 16384
 /* Capacity of the watched-ports map: (port, protocol) pairs of every server on one host. */
 #define FLOWLENS_MAX_WATCHED_PORTS 4096
@@ -152,5 +157,20 @@ enum flowlens_port_slot {
 struct flowlens_port_bitmap {
   __u8 bits[2][65536 / 8]; /* indexed by enum flowlens_port_slot, then port / 8 */
 };
+
+#include <linux/bpf.h> /* struct bpf_spin_lock */
+
+/* Value of the probation map: the first packet of one new flow, or empty. */
+struct flowlens_probation_slot {
+  struct bpf_spin_lock lock;        /* orders a slot's claim against its admission across CPUs */
+  __u32 admitted;                   /* 1: `key` moved to the flow map; a CPU that missed it there
+                                       a moment ago must count there, not start a new claim */
+  struct flowlens_flow_key key;     /* the waiting (or just admitted) flow */
+  struct flowlens_flow_value first; /* its first packet; no packets in either direction = unused */
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(struct flowlens_probation_slot) == 136, "slot layout is ABI with the kernel");
+#endif
 
 #endif /* FLOWLENS_BPF_FLOWLENS_H */

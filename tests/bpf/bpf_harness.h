@@ -87,6 +87,30 @@ inline void clear_map(int map_fd) {
   for (const auto& k : map_keys(map_fd)) bpf_map_delete_elem(map_fd, &k);
 }
 
+inline uint32_t max_entries(int map_fd) {
+  bpf_map_info info{};
+  __u32 len = sizeof(info);
+  return bpf_obj_get_info_by_fd(map_fd, &info, &len) == 0 ? info.max_entries : 0;
+}
+
+// Flows waiting in probation: the used slots of the probation array.
+inline std::vector<model::FlowRecord> probation_flows(int map_fd) {
+  std::vector<model::FlowRecord> out;
+  const uint32_t slots = max_entries(map_fd);
+  for (uint32_t i = 0; i < slots; ++i) {
+    flowlens_probation_slot s{};
+    if (bpf_map_lookup_elem(map_fd, &i, &s) != 0) continue;
+    if (s.first.dir[0].packets + s.first.dir[1].packets != 0) out.push_back({s.key, s.first});
+  }
+  return out;
+}
+
+inline void clear_probation(int map_fd) {
+  const uint32_t slots = max_entries(map_fd);
+  const flowlens_probation_slot empty{};
+  for (uint32_t i = 0; i < slots; ++i) bpf_map_update_elem(map_fd, &i, &empty, BPF_ANY);
+}
+
 inline std::string hex(const std::vector<uint8_t>& bytes) {
   std::ostringstream s;
   for (size_t i = 0; i < bytes.size(); ++i) {

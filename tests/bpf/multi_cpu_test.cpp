@@ -121,7 +121,7 @@ TEST_F(MultiCpu, FlowsOpenedOnTwoCpusAtOnceLoseNoPacketInAdmission) {
     }
     if (wrong > 5) break;
   }
-  EXPECT_EQ(map_keys(dp_->probation_map_fd()).size(), 0u) << "every flow left probation";
+  EXPECT_EQ(probation_flows(dp_->probation_map_fd()).size(), 0u) << "every flow left probation";
 }
 
 }  // namespace

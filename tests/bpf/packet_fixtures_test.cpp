@@ -196,7 +196,7 @@ TEST_P(PacketFixtures, LeavesExpectedFlow) {
   const Fixture fx = fixtures()[GetParam()];
   SCOPED_TRACE(fx.proves);
   clear_map(dp_->flow_map_fd());
-  clear_map(dp_->probation_map_fd());
+  clear_probation(dp_->probation_map_fd());
 
   uint64_t in_bytes = 0, out_bytes = 0;
   for (const auto& step : fx.steps) {
@@ -207,7 +207,7 @@ TEST_P(PacketFixtures, LeavesExpectedFlow) {
   }
 
   auto flows = map_keys(dp_->flow_map_fd());
-  auto waiting = map_keys(dp_->probation_map_fd());
+  auto waiting = probation_flows(dp_->probation_map_fd());
   if (!fx.flow) {
     EXPECT_TRUE(flows.empty() && waiting.empty())
         << "expected nothing counted, got " << flows.size() << " flow(s) and " << waiting.size()
@@ -218,7 +218,11 @@ TEST_P(PacketFixtures, LeavesExpectedFlow) {
   const Expected& want = *fx.flow;
   EXPECT_EQ(flows.size(), want.admitted ? 1u : 0u);
   EXPECT_EQ(waiting.size(), want.admitted ? 0u : 1u);
-  auto got = lookup_flow(want.admitted ? dp_->flow_map_fd() : dp_->probation_map_fd(), want.key);
+  std::optional<flowlens_flow_value> got;
+  if (want.admitted)
+    got = lookup_flow(dp_->flow_map_fd(), want.key);
+  else if (!waiting.empty() && std::memcmp(&waiting[0].key, &want.key, sizeof(want.key)) == 0)
+    got = waiting[0].value;
   ASSERT_TRUE(got) << "no entry under the expected key; frame:\n" << hex(fx.steps[0].frame);
   const flowlens_flow_value& v = *got;
   SCOPED_TRACE("actual: " + describe(v));
