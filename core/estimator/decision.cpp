@@ -85,12 +85,22 @@ std::string_view reason_name(Reason r) {
 }
 
 std::string address_text(const uint8_t (&addr)[16]) {
-  char buf[INET6_ADDRSTRLEN];
   if (is_v4_mapped(addr)) {
-    inet_ntop(AF_INET, addr + 12, buf, sizeof buf);
-  } else {
-    inet_ntop(AF_INET6, addr, buf, sizeof buf);
+    // Hand-rolled: every tick formats each counted player's address, and inet_ntop goes through
+    // printf machinery.
+    char buf[16];
+    char* p = buf;
+    for (int i = 12; i < 16; ++i) {
+      unsigned v = addr[i];
+      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+      *p++ = static_cast<char>('0' + v % 10);
+      if (i < 15) *p++ = '.';
+    }
+    return std::string(buf, p);
   }
+  char buf[INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, addr, buf, sizeof buf);
   return buf;
 }
 

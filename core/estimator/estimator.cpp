@@ -119,6 +119,13 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
       judge_session(r, it->second, srv, now_ns, record);
       return;
     }
+  } else if (!record) {
+    // Cannot count nor take a session over: only its expiry matters. This is most of the map
+    // under a flood or a scan, so it stays cheap.
+    uint64_t last = std::max<uint64_t>(in.last_ns, out.last_ns);
+    double limit = r.value.end_ns ? cfg_.expire_closed_seconds : cfg_.expire_noise_seconds;
+    if (now_ns > last && now_ns - last >= ns(limit)) expired_.push_back(r.key);
+    return;
   }
   FlowView f = view_flow(r.value, now_ns, cfg_);
   Reason why = qualify(f, cfg_);

@@ -38,7 +38,10 @@ struct KeyHash {
 
 struct KeyEq {
   bool operator()(const flowlens_flow_key& a, const flowlens_flow_key& b) const noexcept {
-    return std::memcmp(&a, &b, sizeof a) == 0;
+    uint64_t x[3], y[3];
+    std::memcpy(x, &a, sizeof x);
+    std::memcpy(y, &b, sizeof y);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
   }
 };
 
