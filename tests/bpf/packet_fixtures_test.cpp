@@ -244,5 +244,30 @@ TEST_P(PacketFixtures, LeavesExpectedFlow) {
 
 INSTANTIATE_TEST_SUITE_P(Bpf, PacketFixtures, ::testing::Range<size_t>(0, fixtures().size()));
 
+// After the estimator erases a flow, its slot still records the old admission; the flow must start
+// over (probation, then admission) with fresh counts, not vanish or resurrect old ones.
+TEST(Probation, AFlowErasedByTheEstimatorStartsOverWithFreshCounts) {
+  FLOWLENS_REQUIRE_ROOT();
+  auto dp = open_test_datapath();
+  ASSERT_TRUE(dp) << dp.error().what();
+  auto& d = dp.value();
+  std::vector<model::Endpoint> watched = {{kGamePortUdp, IPPROTO_UDP}};
+  ASSERT_TRUE(d.set_watched(watched));
+  auto frame = v4().build();
+  const flowlens_flow_key key = v4_key();
+
+  run_frame(d.program_fd(FLOWLENS_DIR_IN), frame, 5);
+  ASSERT_EQ(lookup_flow(d.flow_map_fd(), key)->dir[FLOWLENS_DIR_IN].packets, 5u);
+  d.flows().erase(std::span<const flowlens_flow_key>(&key, 1));
+  ASSERT_FALSE(lookup_flow(d.flow_map_fd(), key));
+
+  run_frame(d.program_fd(FLOWLENS_DIR_IN), frame, 1);
+  EXPECT_FALSE(lookup_flow(d.flow_map_fd(), key)) << "one packet: back in probation";
+  run_frame(d.program_fd(FLOWLENS_DIR_IN), frame, 2);
+  auto v = lookup_flow(d.flow_map_fd(), key);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->dir[FLOWLENS_DIR_IN].packets, 3u) << describe(*v);
+}
+
 }  // namespace
 }  // namespace flowlens::testing
