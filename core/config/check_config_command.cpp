@@ -6,6 +6,7 @@
 #include <memory>
 #include <system_error>
 
+#include "config/estimator_section.h"
 #include "config/loaders.h"
 #include "config/plugin_availability.h"
 #include "config/plugin_probe.h"
@@ -70,13 +71,17 @@ int run_check_config(const CheckConfigOptions& options, const CheckConfigHooks& 
   for (const auto& w : cfg.warnings) err << "warning: " << w << '\n';
 
   size_t errors = 0;
-  if (hooks.validate_estimator) {
-    try {
+  try {
+    if (hooks.validate_estimator)
       hooks.validate_estimator(cfg.estimator);
-    } catch (const std::exception& e) {
-      err << cfg.estimator_pos.to_string() << ": estimator: " << e.what() << '\n';
-      ++errors;
-    }
+    else
+      estimator_config_from(cfg);
+  } catch (const ConfigError& e) {
+    for (const auto& m : e.messages()) err << m << '\n';
+    errors += e.messages().size();
+  } catch (const std::exception& e) {
+    err << cfg.estimator_pos.to_string() << ": estimator: " << e.what() << '\n';
+    ++errors;
   }
 
   const std::filesystem::path plugin_dir =

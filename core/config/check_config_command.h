@@ -30,10 +30,10 @@ struct CheckConfigOptions {
   std::string plugin_dir;
 };
 
-// Validators for sections the config library carries but does not own. The daemon fills these in
-// (the estimator parses its own section); an empty hook means "not checked here".
+// Replaces a built-in validation (tests, or a daemon that wants to check more). Empty = built-in.
 struct CheckConfigHooks {
   // Throws std::exception with a message naming the key when the estimator section is wrong.
+  // Built-in: estimator_config_from() (estimator_section.h).
   std::function<void(const boost::json::object&)> validate_estimator;
 };
 

@@ -77,10 +77,17 @@ struct Config {
   // The `estimator:` section, uninterpreted: the estimator owns its keys and defaults and parses
   // this object itself (core/estimator). Empty means all estimator defaults.
   boost::json::object estimator;
-  // Where the estimator section starts, for prefixing the estimator parser's errors.
+  // The same section with positions; estimator_config_from() (estimator_section.h) applies it
+  // with file:line:column in its errors.
+  ConfigNode estimator_node;
+  // Where the estimator section starts, for prefixing errors about the section as a whole.
   SourcePos estimator_pos;
   // In the order their names first appear across the files; start in this order, stop reversed.
   std::vector<PluginInstanceConfig> plugins;
+  // From an original config.yaml only: its player_activity_threshold (seconds),
+  // min_packets_threshold and min_bytes_threshold as written, for logging. Not applied: the
+  // estimator's own defaults replace them (original_config.h says why).
+  boost::json::object original_thresholds;
   // The files that were read, in merge order.
   std::vector<std::string> files;
   // Things the operator should know that are not errors (e.g. how an original config.yaml was

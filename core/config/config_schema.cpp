@@ -117,9 +117,10 @@ Config config_from_tree(const ConfigNode& root) {
 
     if (const ConfigNode* est = top.take("estimator")) {
       cfg.estimator_pos = est->pos();
-      if (est->is_map())
+      if (est->is_map()) {
         cfg.estimator = to_json(*est).as_object();
-      else if (!est->is_null())
+        cfg.estimator_node = *est;
+      } else if (!est->is_null())
         diag.error(est->pos(), "estimator",
                    "expected a map of estimator settings, got " + describe(*est));
     }

@@ -1,6 +1,7 @@
 // Mapping of the original config.yaml:
 //   interface, ebpf_map_size, metrics_interval, discovery_interval, log_level -> core
-//   player_activity_threshold, min_packets_threshold, min_bytes_threshold    -> estimator
+//   player_activity_threshold, min_packets_threshold, min_bytes_threshold    -> checked, kept in
+//                                  Config::original_thresholds, not applied (original_config.h)
 //   server_addr, api_key        -> instance "api" (sink-jsonapi): listen, api_key or auth: none
 //                                  (addresses pass unchanged: the sinks read Go's ":8080" as
 //                                  "every address, both families", as the original did)
@@ -120,20 +121,25 @@ Config map_original(const ConfigNode& root) {
       cfg.core.log_level = level;
   }
 
-  // Only thresholds the file sets are passed on: when it relied on the original's defaults, the
-  // estimator's own (better) defaults apply.
+  // Read strictly (a typo is still an error), kept for the log, not applied: see
+  // kThresholdKeys.
+  std::string ignored;
   if (read_go_duration(r, "player_activity_threshold", seconds)) {
-    // Whole seconds stay integers, so an integer-only reader on the other side accepts them.
-    if (seconds == std::floor(seconds))
-      cfg.estimator[kEstimatorActivityThreshold] = static_cast<int64_t>(seconds);
-    else
-      cfg.estimator[kEstimatorActivityThreshold] = seconds;
+    cfg.original_thresholds["player_activity_threshold"] = seconds;
+    ignored += "player_activity_threshold";
   }
   uint64_t count = 0;
-  if (r.read_uint("min_packets_threshold", 0, UINT32_MAX, count))
-    cfg.estimator[kEstimatorMinPackets] = count;
-  if (r.read_uint("min_bytes_threshold", 0, UINT64_MAX >> 1, count))
-    cfg.estimator[kEstimatorMinBytes] = count;
+  for (const char* key : {"min_packets_threshold", "min_bytes_threshold"}) {
+    if (!r.read_uint(key, 0, UINT64_MAX >> 1, count)) continue;
+    cfg.original_thresholds[key] = count;
+    ignored += (ignored.empty() ? "" : ", ") + std::string(key);
+  }
+  if (!ignored.empty())
+    cfg.warnings.push_back(
+        file_pos.to_string() + ": " + ignored +
+        ": accepted but not applied; the estimator decides from sessions, not from lifetime "
+        "packet/byte totals, and its defaults need no tuning (its own keys go under "
+        "`estimator:` in conf.d)");
   cfg.estimator_pos = file_pos;
 
   // JSON API.
@@ -187,8 +193,8 @@ Config map_original(const ConfigNode& root) {
   for (const auto& p : cfg.plugins)
     mapped += (mapped.empty() ? "" : ", ") + p.name + " (" + p.plugin + ")";
   cfg.warnings.push_back(file_pos.to_string() +
-                         ": original FlowLens config.yaml format; mapped onto core, estimator "
-                         "and plugin instances " +
+                         ": original FlowLens config.yaml format; mapped onto core and plugin "
+                         "instances " +
                          mapped);
   return cfg;
 }

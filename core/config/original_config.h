@@ -9,11 +9,12 @@
 
 namespace flowlens::config::original {
 
-// Estimator keys written from the original thresholds; the estimator's own parser reads them.
-// Durations are written as seconds (a JSON number).
-inline constexpr std::string_view kEstimatorActivityThreshold = "player_activity_threshold";
-inline constexpr std::string_view kEstimatorMinPackets = "min_packets_threshold";
-inline constexpr std::string_view kEstimatorMinBytes = "min_bytes_threshold";
+// The original's thresholds. They tuned a different algorithm (lifetime packet and byte totals,
+// "seen in the last 5 minutes"); applied to the session-based estimator as they are they would
+// bring back what it fixes (5-minute lag after a leave, crawlers counted as players). They are
+// accepted, checked for type, kept in Config::original_thresholds, and not applied.
+inline constexpr std::string_view kThresholdKeys[] = {
+    "player_activity_threshold", "min_packets_threshold", "min_bytes_threshold"};
 
 // Instances the mapping creates, with the plugin each needs.
 inline constexpr std::string_view kApiInstance = "api";

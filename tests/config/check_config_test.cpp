@@ -120,6 +120,16 @@ TEST(CheckConfig, EstimatorHookErrorsPointAtTheSection) {
   EXPECT_NE(r.err.find(file + ":3:3: estimator: unknown key 'bogus'"), std::string::npos) << r.err;
 }
 
+TEST(CheckConfig, BadEstimatorKeyIsInvalid) {
+  TempDir dir;
+  std::string file = dir.write("10.yaml", "estimator:\n  min_packets: 3\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find(file + ":2:3: estimator.min_packets: unknown estimator option"),
+            std::string::npos)
+      << r.err;
+}
+
 // Through the CLI as flowlensd registers it: the exit code travels in CLI::RuntimeError.
 int cli(std::vector<std::string> args) {
   CLI::App app;

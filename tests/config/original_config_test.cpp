@@ -31,9 +31,15 @@ TEST(OriginalConfig, TheSampleFileIsAcceptedAndMapped) {
   EXPECT_EQ(cfg.core.metrics_interval, 30s);
   EXPECT_EQ(cfg.core.discovery_interval, 30s);
   EXPECT_EQ(cfg.core.log_level, "info");
-  EXPECT_EQ(boost::json::value(cfg.estimator),
-            boost::json::parse(R"({"player_activity_threshold":300,"min_packets_threshold":50,
+  // The original's lifetime thresholds are read and kept, but the estimator keeps its defaults.
+  EXPECT_TRUE(cfg.estimator.empty());
+  EXPECT_EQ(boost::json::value(cfg.original_thresholds),
+            boost::json::parse(R"({"player_activity_threshold":300.0,"min_packets_threshold":50,
                                    "min_bytes_threshold":1000})"));
+  bool warned = false;
+  for (const auto& w : cfg.warnings)
+    warned |= w.find("accepted but not applied") != std::string::npos;
+  EXPECT_TRUE(warned);
 
   const PluginInstanceConfig* api = instance(cfg, "api");
   ASSERT_NE(api, nullptr);
@@ -77,7 +83,6 @@ TEST(OriginalConfig, AMinimalFileKeepsTheOriginalsAlwaysOnApiAndDockerDiscovery)
             boost::json::parse(R"({"listen":[":8080"],"auth":"none"})"));
   EXPECT_NE(instance(cfg, "docker"), nullptr);
   EXPECT_EQ(instance(cfg, "prometheus"), nullptr);
-  // Thresholds the file leaves out are not passed: the estimator's own defaults apply.
   EXPECT_TRUE(cfg.estimator.empty());
   bool warned = false;
   for (const auto& w : cfg.warnings) warned |= w.find("no api_key") != std::string::npos;
