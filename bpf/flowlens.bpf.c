@@ -10,31 +10,16 @@
  * Only UAPI headers: the object loads on kernels without /sys/kernel/btf/vmlinux.
  */
 #include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/in.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "flowlens.h"
+#include "flowlens_parse.bpf.h"
 
-/* 802.1Q and 802.1ad (QinQ): a double-tagged frame is the deepest nesting seen on hosts. */
-#define FLOWLENS_MAX_VLAN_TAGS 2
-/* IPv6 extension headers skipped before giving up; real traffic rarely carries more than two. */
-#define FLOWLENS_MAX_IPV6_EXT 4
 /* Bytes made linear when headers sit outside the skb head: Ethernet, two tags, IPv6 with
  * extension headers and a TCP header with options fit. */
 #define FLOWLENS_PULL_LEN 256
-/* IPv4 fragment offset bits of frag_off (the kernel's IP_OFFSET is not UAPI). */
-#define FLOWLENS_IP_OFFSET 0x1fff
-/* IPv6 fragment header: offset bits of frag_off (the low three bits are flags). */
-#define FLOWLENS_IP6_OFFSET 0xfff8
-/* Source-engine (and many other) server-list queries start with four 0xFF bytes. */
-#define FLOWLENS_QUERY_PREFIX 0xffffffffU
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -43,7 +28,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * one-second activity window. The verifier prunes the branch not taken, so older kernels load. */
 const volatile __u8 flowlens_coarse_clock = 0;
 
-// Watched ports as a bitmap (see flowlens.h); WatchedPorts writes it through the mmap'd .bss.
+// Watched ports as a bitmap (see flowlens.h), in .bss; WatchedPorts writes it with one update.
 struct flowlens_port_bitmap flowlens_watched_bits;
 
 // Watched (server port, protocol) pairs with their server; WatchedPorts writes it and mirrors it
@@ -75,131 +60,6 @@ struct {
   __type(key, __u32);
   __type(value, struct flowlens_probation_slot);
 } flowlens_admit SEC(".maps");
-
-struct flowlens_vlan_hdr {
-  __be16 tci;
-  __be16 encapsulated_proto;
-};
-
-struct flowlens_ip6_frag_hdr {
-  __u8 nexthdr;
-  __u8 reserved;
-  __be16 frag_off;
-  __be32 identification;
-};
-
-/* What one packet contributes; aligned so the key can be written in 32-bit words on the stack. */
-struct flowlens_pkt {
-  struct flowlens_flow_key key;
-  __u8 tcp_flags;
-  __u8 is_query;
-} __attribute__((aligned(8)));
-
-enum flowlens_parse_result {
-  FLOWLENS_PARSE_OK = 0,
-  FLOWLENS_PARSE_SKIP = 1,  /* not ours: other protocol, non-first fragment, malformed */
-  FLOWLENS_PARSE_SHORT = 2, /* a header ends past the linear data */
-};
-
-/* Client-side L4 ports and flags; `l4` has been checked against nothing yet. */
-static __always_inline int flowlens_parse_l4(void* l4, void* end, __u8 proto, int dir,
-                                             struct flowlens_pkt* pkt) {
-  __be16 sport, dport;
-
-  if (proto == IPPROTO_UDP) {
-    struct udphdr* udp = l4;
-    if ((void*)(udp + 1) > end) return FLOWLENS_PARSE_SHORT;
-    sport = udp->source;
-    dport = udp->dest;
-    /* A query whose payload lies outside the linear head is not recognised; UDP datagrams this
-     * small are always linear in practice. */
-    __u32* payload = (void*)(udp + 1);
-    if (dir == FLOWLENS_DIR_IN && (void*)(payload + 1) <= end)
-      pkt->is_query = *payload == FLOWLENS_QUERY_PREFIX;
-  } else if (proto == IPPROTO_TCP) {
-    struct tcphdr* tcp = l4;
-    if ((void*)(tcp + 1) > end) return FLOWLENS_PARSE_SHORT;
-    sport = tcp->source;
-    dport = tcp->dest;
-    pkt->tcp_flags = ((__u8*)tcp)[13];
-  } else {
-    return FLOWLENS_PARSE_SKIP;
-  }
-  pkt->key.proto = proto;
-  pkt->key.client_port = dir == FLOWLENS_DIR_IN ? sport : dport;
-  pkt->key.server_port = dir == FLOWLENS_DIR_IN ? dport : sport;
-  return FLOWLENS_PARSE_OK;
-}
-
-static __always_inline int flowlens_parse_ipv4(void* l3, void* end, int dir,
-                                               struct flowlens_pkt* pkt) {
-  struct iphdr* ip = l3;
-  if ((void*)(ip + 1) > end) return FLOWLENS_PARSE_SHORT;
-  if (ip->version != 4 || ip->ihl < 5) return FLOWLENS_PARSE_SKIP;
-  /* Later fragments carry no L4 header; the first fragment is counted like a whole packet. */
-  if (ip->frag_off & bpf_htons(FLOWLENS_IP_OFFSET)) return FLOWLENS_PARSE_SKIP;
-
-  __u32* addr = (__u32*)pkt->key.client_addr;
-  addr[2] = bpf_htonl(0x0000ffff); /* v4-mapped ::ffff:a.b.c.d */
-  addr[3] = dir == FLOWLENS_DIR_IN ? ip->saddr : ip->daddr;
-  return flowlens_parse_l4(l3 + ip->ihl * 4, end, ip->protocol, dir, pkt);
-}
-
-static __always_inline int flowlens_parse_ipv6(void* l3, void* end, int dir,
-                                               struct flowlens_pkt* pkt) {
-  struct ipv6hdr* ip6 = l3;
-  if ((void*)(ip6 + 1) > end) return FLOWLENS_PARSE_SHORT;
-  __u8 next = ip6->nexthdr;
-  void* cur = ip6 + 1;
-
-#pragma unroll
-  for (int i = 0; i < FLOWLENS_MAX_IPV6_EXT; i++) {
-    if (next == IPPROTO_UDP || next == IPPROTO_TCP) break;
-    if (next == IPPROTO_FRAGMENT) {
-      struct flowlens_ip6_frag_hdr* frag = cur;
-      if ((void*)(frag + 1) > end) return FLOWLENS_PARSE_SHORT;
-      if (frag->frag_off & bpf_htons(FLOWLENS_IP6_OFFSET)) return FLOWLENS_PARSE_SKIP;
-      next = frag->nexthdr;
-      cur = frag + 1;
-    } else if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS ||
-               next == IPPROTO_AH) {
-      struct ipv6_opt_hdr* opt = cur;
-      if ((void*)(opt + 1) > end) return FLOWLENS_PARSE_SHORT;
-      /* AH counts its length in 4-byte units minus 2, the others in 8-byte units minus 1. */
-      __u32 len = next == IPPROTO_AH ? ((__u32)opt->hdrlen + 2) * 4 : ((__u32)opt->hdrlen + 1) * 8;
-      next = opt->nexthdr;
-      cur += len;
-    } else {
-      return FLOWLENS_PARSE_SKIP;
-    }
-  }
-  __builtin_memcpy(pkt->key.client_addr, dir == FLOWLENS_DIR_IN ? &ip6->saddr : &ip6->daddr, 16);
-  return flowlens_parse_l4(cur, end, next, dir, pkt);
-}
-
-/* Fills `pkt` from the frame; one parser per header, each returning at its first failed check. */
-static __always_inline int flowlens_parse(struct __sk_buff* skb, int dir,
-                                          struct flowlens_pkt* pkt) {
-  void* data = (void*)(long)skb->data;
-  void* end = (void*)(long)skb->data_end;
-  struct ethhdr* eth = data;
-  if ((void*)(eth + 1) > end) return FLOWLENS_PARSE_SHORT;
-  __be16 proto = eth->h_proto;
-  void* l3 = eth + 1;
-
-#pragma unroll
-  for (int i = 0; i < FLOWLENS_MAX_VLAN_TAGS; i++) {
-    if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD)) break;
-    struct flowlens_vlan_hdr* vlan = l3;
-    if ((void*)(vlan + 1) > end) return FLOWLENS_PARSE_SHORT;
-    proto = vlan->encapsulated_proto;
-    l3 = vlan + 1;
-  }
-  if (proto == bpf_htons(ETH_P_IP)) return flowlens_parse_ipv4(l3, end, dir, pkt);
-  if (proto == bpf_htons(ETH_P_IPV6)) return flowlens_parse_ipv6(l3, end, dir, pkt);
-  return FLOWLENS_PARSE_SKIP;
-}
-
 /* A seeded multiplicative hash of the flow key; only needs to spread keys over the slots. */
 static __always_inline __u32 flowlens_slot_of(const struct flowlens_flow_key* key) {
   const __u32* w = (const __u32*)key;
