@@ -193,7 +193,7 @@ TEST(Http, ConnectionLimitRefusesWith503) {
 TEST(Http, TwoHundredConcurrentClientsAllGetTheRightAnswer) {
   constexpr int kClients = 200;
   constexpr int kRequestsEach = 5;
-  const Running r = start_sink();
+  const Running r = start_sink(R"("threads":2)");  // sessions on strands across two threads
   // Every client must get exactly the list a lone client gets.
   const auto list = testing::get("127.0.0.1", r.v4_port, "/metrics/servers", kKey);
   ASSERT_TRUE(list);
