@@ -37,7 +37,10 @@ class FlowMapReader final : public model::FlowTable {
 };
 
 // One full read of the flow map at `map_fd`, timed: the "bare batch read" reference the estimator
-// tick is compared with. Returns milliseconds; `flows` receives how many records were read.
-Result<double> time_batch_read_ms(int map_fd, std::size_t* flows = nullptr);
+// tick is compared with. Returns wall-clock milliseconds; `flows` receives how many records were
+// read and `cpu_ms` the CPU time the reading thread spent (kernel included), which stays honest
+// when other processes compete for the CPU.
+Result<double> time_batch_read_ms(int map_fd, std::size_t* flows = nullptr,
+                                  double* cpu_ms = nullptr);
 
 }  // namespace flowlens::bpf
