@@ -60,6 +60,7 @@ struct {
   __type(key, __u32);
   __type(value, struct flowlens_probation_slot);
 } flowlens_admit SEC(".maps");
+
 /* A seeded multiplicative hash of the flow key; only needs to spread keys over the slots. */
 static __always_inline __u32 flowlens_slot_of(const struct flowlens_flow_key* key) {
   const __u32* w = (const __u32*)key;
