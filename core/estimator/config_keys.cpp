@@ -26,6 +26,10 @@ const ConfigKey kKeys[] = {
     FLOWLENS_KEY(min_packets_each_way, true, "lifetime packets each way before a flow can count"),
     FLOWLENS_KEY(max_query_share, false, "client packets that may be server-list queries"),
     FLOWLENS_KEY(min_reply_ratio, false, "minimum server/client packet ratio"),
+    FLOWLENS_KEY(sustain_window_seconds, true,
+                 "recent whole seconds a counted session's activity is judged on"),
+    FLOWLENS_KEY(min_sustain_share, false,
+                 "share of those seconds in which both sides must send to stay counted"),
     FLOWLENS_KEY(client_silence_seconds, false, "client silence that ends a session"),
     FLOWLENS_KEY(both_silence_seconds, false, "silence of both sides that ends a session"),
     FLOWLENS_KEY(silence_gap_factor, false,
@@ -63,8 +67,9 @@ void set_config_value(EstimatorConfig& cfg, std::string_view name, double value)
     if (k.integer && value != std::floor(value))
       throw std::invalid_argument("estimator option " + std::string(name) +
                                   ": expected a whole number");
-    if (name == "qualify_window_seconds" && (value < 1 || value > kMaxQualifyWindowSeconds))
-      throw std::invalid_argument("estimator option qualify_window_seconds: expected 1-" +
+    if ((name == "qualify_window_seconds" || name == "sustain_window_seconds") &&
+        (value < 1 || value > kMaxQualifyWindowSeconds))
+      throw std::invalid_argument("estimator option " + std::string(name) + ": expected 1-" +
                                   std::to_string(kMaxQualifyWindowSeconds) +
                                   " (the kernel keeps 64 s of activity)");
     k.set(cfg, value);

@@ -180,7 +180,7 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
   int64_t idx = record ? static_cast<int64_t>(decisions_.size()) : -1;
   Reason shown;
   if (s.counted) {
-    Reason why = continue_session(f, silence_limits(s.in_rate, cfg_));
+    Reason why = continue_session(f, silence_limits(s.in_rate, cfg_), cfg_);
     if (is_counted(why)) {
       st.counted.push_back(&r);
       if (quiet_for_handover(f, s.in_rate, cfg_)) st.sources.push_back({&r, idx});
@@ -194,8 +194,11 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
       if (why != Reason::kTcpClosed) st.sources.push_back({&r, idx});
     }
   } else {
+    // A player back from a long stall has been active most of the recent past; a poller that
+    // once counted has not, and must not flap back in with every poll.
     bool may_resume = s.reason != Reason::kTcpClosed && !f.closed &&
-                      now_ns - s.ended_ns <= ns(cfg_.resume_window_seconds);
+                      now_ns - s.ended_ns <= ns(cfg_.resume_window_seconds) &&
+                      f.sustain_share >= cfg_.min_sustain_share;
     if (may_resume && in.packets >= s.in_at_end + kResumeMinNewPackets &&
         out.packets > s.out_at_end && f.client_silence < 1.0) {
       s.counted = true;

@@ -14,6 +14,8 @@ inline constexpr double kDefaultMinActiveShare = 0.75;
 inline constexpr uint64_t kDefaultMinPacketsEachWay = 5;
 inline constexpr double kDefaultMaxQueryShare = 0.5;
 inline constexpr double kDefaultMinReplyRatio = 0.2;
+inline constexpr uint32_t kDefaultSustainWindowSeconds = 30;
+inline constexpr double kDefaultMinSustainShare = 0.5;
 inline constexpr double kDefaultClientSilenceSeconds = 5.0;
 inline constexpr double kDefaultBothSilenceSeconds = 2.0;
 inline constexpr double kDefaultSilenceGapFactor = 3.0;
@@ -30,6 +32,7 @@ inline constexpr double kDefaultWarmupSeconds = 5.0;
 // The activity window is the kernel's per-second bitmap: nothing older can be judged.
 inline constexpr uint32_t kMaxQualifyWindowSeconds = 63;
 static_assert(kDefaultQualifyWindowSeconds <= kMaxQualifyWindowSeconds);
+static_assert(kDefaultSustainWindowSeconds <= kMaxQualifyWindowSeconds);
 
 struct EstimatorConfig {
   // --- Qualification: when a client endpoint starts to count as a player.
@@ -52,6 +55,12 @@ struct EstimatorConfig {
   double min_reply_ratio = kDefaultMinReplyRatio;
 
   // --- Ending: when a counted session stops counting (TCP FIN/RST ends it at once).
+
+  // A counted session must keep both sides active in this share of the last
+  // sustain_window_seconds (capped by its age): a poller that once looked busy for a few seconds
+  // does not stay a player.
+  uint32_t sustain_window_seconds = kDefaultSustainWindowSeconds;
+  double min_sustain_share = kDefaultMinSustainShare;
 
   // The client has sent nothing for this long: it has gone, even if the server keeps sending (a
   // crashed or vanished client is only timed out by the server tens of seconds later). Must exceed

@@ -58,9 +58,13 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
   uint64_t now_sec = now_ns / FLOWLENS_NS_PER_SEC;
   uint64_t first_sec = v.first_ns / FLOWLENS_NS_PER_SEC;
   uint64_t lived = now_sec > first_sec ? now_sec - first_sec : 0;
-  auto n = static_cast<uint32_t>(
-      std::min<uint64_t>(lived, std::min(cfg.qualify_window_seconds, kMaxQualifyWindowSeconds)));
-  if (n) f.active_share = static_cast<double>(both_active_seconds(v, now_sec, n)) / n;
+  auto share = [&](uint32_t window) {
+    auto n = static_cast<uint32_t>(
+        std::min<uint64_t>(lived, std::min(window, kMaxQualifyWindowSeconds)));
+    return n ? static_cast<double>(both_active_seconds(v, now_sec, n)) / n : 0.0;
+  };
+  f.active_share = share(cfg.qualify_window_seconds);
+  f.sustain_share = share(cfg.sustain_window_seconds);
   return f;
 }
 
@@ -75,7 +79,10 @@ Reason qualify(const FlowView& f, const EstimatorConfig& cfg) {
   if (f.client_silence >= cfg.client_silence_seconds) return Reason::kClientSilent;
   if (f.client_silence >= cfg.both_silence_seconds && f.server_silence >= cfg.both_silence_seconds)
     return Reason::kBothSilent;
-  if (f.active_share < cfg.min_active_share) return Reason::kSparse;
+  // The long window too: a poller with a long sparse history is not a player because it happened
+  // to be busy for a few seconds.
+  if (f.active_share < cfg.min_active_share || f.sustain_share < cfg.min_sustain_share)
+    return Reason::kSparse;
   return Reason::kSustainedExchange;
 }
 
@@ -85,10 +92,11 @@ SilenceLimits silence_limits(double client_packets_per_second, const EstimatorCo
   return {std::max(cfg.client_silence_seconds, gap), std::max(cfg.both_silence_seconds, gap)};
 }
 
-Reason continue_session(const FlowView& f, const SilenceLimits& lim) {
+Reason continue_session(const FlowView& f, const SilenceLimits& lim, const EstimatorConfig& cfg) {
   if (f.closed) return Reason::kTcpClosed;
   if (f.client_silence >= lim.client) return Reason::kClientSilent;
   if (f.client_silence >= lim.both && f.server_silence >= lim.both) return Reason::kBothSilent;
+  if (f.sustain_share < cfg.min_sustain_share) return Reason::kSparse;
   // Only for the explanation: "holding" once the quiet is longer than ordinary packet gaps.
   return f.client_silence * 2 > lim.both ? Reason::kHolding : Reason::kSustainedExchange;
 }

@@ -16,6 +16,7 @@ struct FlowView {
   double client_silence = 0;  // seconds since the client's last packet (age if it never sent)
   double server_silence = 0;  // seconds since the server's last packet (age if it never sent)
   double active_share = 0;    // share of the recent window's seconds where both sides sent
+  double sustain_share = 0;   // the same over the longer sustain window
   double query_share = 0;     // query packets / client packets
   double reply_ratio = 0;     // server packets / client packets
   uint64_t packets_in = 0;
@@ -40,8 +41,8 @@ struct SilenceLimits {
 SilenceLimits silence_limits(double client_packets_per_second, const EstimatorConfig& cfg);
 
 // Whether a counted session goes on: kSustainedExchange / kHolding, or kTcpClosed,
-// kClientSilent, kBothSilent when it ends now.
-Reason continue_session(const FlowView& f, const SilenceLimits& lim);
+// kClientSilent, kBothSilent, kSparse when it ends now.
+Reason continue_session(const FlowView& f, const SilenceLimits& lim, const EstimatorConfig& cfg);
 
 // Whether a young, not yet qualified flow looks enough like a game session to take over the
 // session of an endpoint of the same server that just went quiet (roaming).
