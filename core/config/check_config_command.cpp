@@ -109,7 +109,16 @@ void register_check_config_command(CLI::App& app, CheckConfigHooks hooks) {
                   "check one file instead: an original FlowLens config.yaml or a conf.d file");
   cmd->add_option("--plugin-dir", options->plugin_dir,
                   "where plugin .so files are (default: core.plugin_dir from the config)");
+  // Unknown arguments are collected instead of failing inside CLI11, whose exit code for them is
+  // its own (109); check-config promises 2 for every usage error.
+  cmd->allow_extras();
   cmd->callback([options, hooks = std::move(hooks), cmd] {
+    if (!cmd->remaining().empty()) {
+      std::cerr << "check-config: unknown argument(s):";
+      for (const auto& a : cmd->remaining()) std::cerr << ' ' << a;
+      std::cerr << "\n" << cmd->help();
+      throw CLI::RuntimeError(kCheckConfigUsage);
+    }
     if (cmd->count("--conf-dir") && cmd->count("--config")) {
       std::cerr << "check-config: give --conf-dir or --config, not both\n";
       throw CLI::RuntimeError(kCheckConfigUsage);

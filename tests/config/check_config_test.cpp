@@ -153,6 +153,7 @@ TEST(CheckConfig, CommandLineExitCodes) {
   EXPECT_EQ(cli({"check-config", "--conf-dir", dir.path().string(), plugins}), 1);
   EXPECT_EQ(cli({"check-config", "--conf-dir", "/nonexistent", plugins}), 2);
   EXPECT_EQ(cli({"check-config", "--conf-dir", dir.path().string(), "--config", "x.yaml"}), 2);
+  EXPECT_EQ(cli({"check-config", "--conf-dri", dir.path().string()}), 2);
 }
 
 }  // namespace
