@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""End to end through plugins: real traffic in namespaces the test creates -> discovery-static
+(servers from conf.d) -> estimator -> sink-jsonapi answers the right per-server counts over HTTP,
+while a third sink is stuck forever in its first callback: the JSON API must stay fast and the
+estimates must keep coming.
+
+usage: plugins_netns_test.py FLOWLENSD PLUGIN_DIR BLOCKING_SINK_SO"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from netns import CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, require_privileges  # noqa: E402
+
+TRAFFIC = os.path.join(HERE, "game_traffic.py")
+PLAY_SECONDS = 30
+API, TOKEN = "127.0.0.1:18080", "e2e-secret-token"
+EXPECT = {"cs": 3, "mc": 2, "idle": 0}
+
+CONF = {
+    "10-core.yaml": "core:\n  interface: {dev}\n  plugin_dir: {plugins}\n  pin_dir: {pins}\n",
+    "20-static.yaml": """plugins:
+  static:
+    plugin: discovery-static
+    config:
+      servers:
+        - {{id: cs, name: Counter-Strike, endpoints: ["27015/udp"]}}
+        - {{id: mc, name: Minecraft, endpoints: ["25565/tcp"]}}
+        - {{id: idle, name: Nobody here, endpoints: ["34197/udp"]}}
+""",
+    "30-api.yaml": "plugins:\n  api:\n    plugin: sink-jsonapi\n    config: {{listen: [\"{api}\"], api_key: {token}}}\n",
+    "40-stuck.yaml": "plugins:\n  stuck: {{plugin: sink-blocking}}\n",
+}
+
+# Runs inside the game host's namespace: one HTTP GET, prints status, elapsed ms and body as JSON.
+FETCH = """
+import json, sys, time, urllib.request, urllib.error
+req = urllib.request.Request("http://%s" + sys.argv[1])
+if sys.argv[2]:
+    req.add_header("Authorization", "Bearer " + sys.argv[2])
+t0 = time.monotonic()
+try:
+    with urllib.request.urlopen(req, timeout=5) as r:
+        status, body = r.status, r.read().decode()
+except urllib.error.HTTPError as e:
+    status, body = e.code, e.read().decode()
+print(json.dumps({"status": status, "ms": (time.monotonic() - t0) * 1000, "body": json.loads(body)}))
+""" % API
+
+
+def main():
+    require_privileges()
+    flowlensd, plugin_src, blocking = (os.path.abspath(a) for a in sys.argv[1:4])
+    failures = []
+    with TestHosts("plg") as hosts, tempfile.TemporaryDirectory() as work:
+        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
+        os.makedirs(plugins, mode=0o755)
+        os.makedirs(conf)
+        os.chmod(work, 0o755)
+        for so in (os.path.join(plugin_src, "discovery-static.so"), os.path.join(plugin_src, "sink-jsonapi.so"),
+                   blocking):
+            shutil.copy(so, plugins)
+            os.chmod(os.path.join(plugins, os.path.basename(so)), 0o755)
+        pins = f"/sys/fs/bpf/flowlens-test-plg-{os.getpid()}"
+        for name, text in CONF.items():
+            with open(os.path.join(conf, name), "w") as f:
+                f.write(text.format(dev=hosts.dev, plugins=plugins, pins=pins, api=API, token=TOKEN))
+
+        def fetch(path, token=TOKEN):
+            out = hosts.run_in(hosts.srv, sys.executable, "-c", FETCH, path, token)
+            return json.loads(out)
+
+        check = subprocess.run([flowlensd, "check-config", "--conf-dir", conf], capture_output=True, text=True)
+        if check.returncode != 0:
+            failures.append(f"check-config rejected the test config: {check.stdout}{check.stderr}")
+        server = hosts.popen_in(hosts.srv, sys.executable, TRAFFIC, "serve", "--udp", "27015", "--tcp", "25565",
+                                "--seconds", str(PLAY_SECONDS + 60), stdout=subprocess.PIPE, text=True)
+        assert server.stdout.readline().strip() == "ready"
+        daemon = hosts.popen_in(hosts.srv, flowlensd, "run", "--conf-dir", conf,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3)
+            if daemon.poll() is not None:
+                raise RuntimeError(f"flowlensd exited at start: {daemon.stderr.read()}")
+            clients = [hosts.popen_in(hosts.cli, sys.executable, TRAFFIC, "client", "--proto", proto, "--server",
+                                      dst, "--port", str(port), "--source", src, "--per-source", str(n),
+                                      "--rate", "25", "--seconds", str(PLAY_SECONDS))
+                       for proto, port, src, dst, n in (("udp", 27015, CLIENT_V4[0], SERVER_V4, 2),
+                                                        ("udp", 27015, CLIENT_V6[0], SERVER_V6, 1),
+                                                        ("tcp", 25565, CLIENT_V4[1], SERVER_V4, 1),
+                                                        ("tcp", 25565, CLIENT_V6[1], SERVER_V6, 1))]
+            time.sleep(18)
+            samples = []
+            for _ in range(5):
+                samples.append(fetch("/metrics/servers"))
+                time.sleep(1.2)
+            for c in clients:
+                c.wait(PLAY_SECONDS + 20)
+
+            counts = [{s["server_id"]: s["active_players"] for s in r["body"]["servers"]} for r in samples]
+            print("JSON API counts while playing:", counts)
+            for sid, want in EXPECT.items():
+                if sum(1 for c in counts if c.get(sid) == want) < 4:
+                    failures.append(f"{sid}: expected {want} players in >= 4 of 5 API answers, got {counts}")
+            stamps = [r["body"]["servers"][0]["timestamp"] for r in samples if r["body"]["servers"]]
+            if len(set(stamps)) < 3:
+                failures.append(f"snapshots stopped advancing behind the stuck sink: timestamps {stamps}")
+            slow = [round(r["ms"]) for r in samples if r["ms"] > 500]
+            if slow:
+                failures.append(f"JSON API answers took {slow} ms with a stuck sink beside it")
+            one = fetch("/metrics/servers/mc")
+            if one["status"] != 200 or one["body"].get("server_id") != "mc":
+                failures.append(f"GET /metrics/servers/mc: {one}")
+            missing = fetch("/metrics/servers/nope")
+            if missing["status"] != 404 or missing["body"] != {"error": "server not found"}:
+                failures.append(f"unknown server: {missing}")
+            denied = fetch("/metrics/servers", token="wrong")
+            if denied["status"] != 401 or denied["body"] != {"error": "unauthorized"}:
+                failures.append(f"wrong token: {denied}")
+            health = fetch("/health", token="")
+            print("health:", health["body"])
+            if health["status"] != 200:
+                failures.append(f"/health: {health}")
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                rc = daemon.wait(30)  # the stuck sink costs the runner's stop timeout
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+                rc = "killed after 30 s"
+            err = daemon.stderr.read()
+            server.kill()
+            subprocess.run(["rm", "-rf", pins])
+        if rc != 0:
+            failures.append(f"flowlensd exit status {rc} after SIGTERM; stderr tail:\n" + "\n".join(err.splitlines()[-20:]))
+        if "stuck" not in err:
+            failures.append("the log does not say that sink 'stuck' was stuck at shutdown")
+        if hosts.tc_filters():
+            failures.append(f"TC filters left after exit: {hosts.tc_filters()}")
+    for f in failures:
+        print("FAIL:", f, file=sys.stderr)
+    print("plugins end-to-end:", "FAILED" if failures else "passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
