@@ -34,6 +34,8 @@ const ConfigKey kKeys[] = {
     FLOWLENS_KEY(both_silence_seconds, false, "silence of both sides that ends a session"),
     FLOWLENS_KEY(silence_gap_factor, false,
                  "silence limits stretch to this many typical packet gaps of the flow"),
+    FLOWLENS_KEY(server_pause_hold_seconds, false,
+                 "how long players are held when the server goes quiet to all of them at once"),
     FLOWLENS_KEY(handover_min_silence_seconds, false,
                  "client silence after which a session may move to a new endpoint"),
     FLOWLENS_KEY(handover_min_age_seconds, false,

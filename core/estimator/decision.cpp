@@ -24,6 +24,8 @@ std::string_view reason_sentence(Reason r) {
       return "took over the session of an endpoint that went quiet (roaming)";
     case Reason::kResumed:
       return "talks again after a silence (lag stall)";
+    case Reason::kServerPaused:
+      return "the server is quiet to every player at once (map change, hitch)";
     case Reason::kOneWay:
       return "one-way traffic only";
     case Reason::kQueryDominated:
@@ -60,6 +62,8 @@ std::string_view reason_name(Reason r) {
       return "took_over";
     case Reason::kResumed:
       return "resumed";
+    case Reason::kServerPaused:
+      return "server_paused";
     case Reason::kOneWay:
       return "one_way";
     case Reason::kQueryDominated:

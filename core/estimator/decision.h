@@ -16,6 +16,7 @@ enum class Reason : uint8_t {
   kHolding,            // counted, currently quiet but within the silence limits
   kTookOver,           // took over the session of an endpoint that went quiet (roaming)
   kResumed,            // talked again shortly after being ended: a long lag stall
+  kServerPaused,       // the server went quiet to every player at once (map change, hitch)
   // Not counted.
   kOneWay,          // only one side has ever sent (flood, scan, unanswered probe)
   kQueryDominated,  // mostly server-list queries (browser, crawler, reflection)
@@ -31,7 +32,7 @@ enum class Reason : uint8_t {
 
 // True for the reasons under which a flow counts as a player.
 constexpr bool is_counted(Reason r) {
-  return r <= Reason::kResumed;
+  return r <= Reason::kServerPaused;
 }
 
 std::string_view reason_name(Reason r);  // short stable token, e.g. "query_dominated"

@@ -82,6 +82,7 @@ model::Snapshot Estimator::tick(std::span<const model::FlowRecord> flows, uint64
     }
     judge(r, static_cast<uint32_t>(srv), now_ns, record);
   }
+  resolve_pauses(now_ns);
   hand_over(now_ns);
   boost::unordered::erase_if(sessions_, [&](const auto& kv) {
     return kv.second.seen_tick != tick_no_;  // its flow is gone (erased, evicted) or expired
@@ -146,6 +147,7 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
   if (why == Reason::kSustainedExchange) {
     Session s;
     s.since_ns = r.value.first_ns;
+    s.active_since_ns = r.value.first_ns;
     s.prev_in = in.packets;
     s.prev_in_last_ns = in.last_ns;
     s.in_rate = static_cast<double>(in.packets) / std::max(f.age, 1.0);
@@ -166,7 +168,7 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
   const auto& in = r.value.dir[FLOWLENS_DIR_IN];
   const auto& out = r.value.dir[FLOWLENS_DIR_OUT];
   s.seen_tick = tick_no_;
-  FlowView f = view_flow(r.value, now_ns, cfg_);
+  FlowView f = view_flow(r.value, now_ns, cfg_, s.counted ? s.active_since_ns : 0);
 
   // The rate only moves when the client sent: a silence must not stretch its own limit.
   if (in.packets > s.prev_in && in.last_ns > s.prev_in_last_ns) {
@@ -180,30 +182,35 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
   int64_t idx = record ? static_cast<int64_t>(decisions_.size()) : -1;
   Reason shown;
   if (s.counted) {
-    Reason why = continue_session(f, silence_limits(s.in_rate, cfg_), cfg_);
+    SilenceLimits lim = silence_limits(s.in_rate, cfg_);
+    Reason why = continue_session(f, lim, cfg_);
     if (is_counted(why)) {
       st.counted.push_back(&r);
       if (quiet_for_handover(f, s.in_rate, cfg_)) st.sources.push_back({&r, idx});
       shown = why == Reason::kHolding ? why : s.reason;
+    } else if ((why == Reason::kBothSilent || why == Reason::kClientSilent) &&
+               f.server_silence >= lim.both && f.server_silence < cfg_.server_pause_hold_seconds) {
+      // Both sides quiet: a leave, unless the server went quiet to everyone (resolve_pauses).
+      st.counted.push_back(&r);
+      st.pending.push_back({&r, idx, why, f.sustain_share});
+      shown = Reason::kServerPaused;
     } else {
-      s.counted = false;
-      s.reason = shown = why;
-      s.ended_ns = now_ns;
-      s.in_at_end = in.packets;
-      s.out_at_end = out.packets;
+      end_session(s, r, why, f.sustain_share, now_ns);
+      shown = why;
       if (why != Reason::kTcpClosed) st.sources.push_back({&r, idx});
     }
   } else {
-    // A player back from a long stall has been active most of the recent past; a poller that
-    // once counted has not, and must not flap back in with every poll.
+    // A player back from a long stall (or a server pause such as a map change) was busy until it
+    // went quiet; a poller that once counted was not, and must not flap back in with every poll.
     bool may_resume = s.reason != Reason::kTcpClosed && !f.closed &&
                       now_ns - s.ended_ns <= ns(cfg_.resume_window_seconds) &&
-                      f.sustain_share >= cfg_.min_sustain_share;
+                      s.share_at_end >= cfg_.min_sustain_share;
     if (may_resume && in.packets >= s.in_at_end + kResumeMinNewPackets &&
         out.packets > s.out_at_end && f.client_silence < 1.0) {
       s.counted = true;
       s.consumed = false;
       s.ended_ns = 0;
+      s.active_since_ns = now_ns;
       s.reason = shown = Reason::kResumed;
       st.counted.push_back(&r);
     } else {
@@ -222,6 +229,16 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
   if (record)
     decisions_.push_back({r.key, srv, shown, f.client_silence, f.server_silence, f.age,
                           f.active_share, f.packets_in, f.packets_out, s.other});
+}
+
+void Estimator::end_session(Session& s, const model::FlowRecord& r, Reason why,
+                            double sustain_share, uint64_t now_ns) {
+  s.counted = false;
+  s.reason = why;
+  s.ended_ns = now_ns;
+  s.share_at_end = sustain_share;
+  s.in_at_end = r.value.dir[FLOWLENS_DIR_IN].packets;
+  s.out_at_end = r.value.dir[FLOWLENS_DIR_OUT].packets;
 }
 
 void Estimator::finish_server(uint32_t srv, uint64_t now_ns, model::ServerEstimate& out) {

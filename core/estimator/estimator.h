@@ -59,6 +59,9 @@ class Estimator {
   void judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns, bool record);
   void judge_session(const model::FlowRecord& r, Session& s, uint32_t srv, uint64_t now_ns,
                      bool record);
+  void end_session(Session& s, const model::FlowRecord& r, Reason why, double sustain_share,
+                   uint64_t now_ns);
+  void resolve_pauses(uint64_t now_ns);
   void hand_over(uint64_t now_ns);
   void finish_server(uint32_t srv, uint64_t now_ns, model::ServerEstimate& out);
 

@@ -19,6 +19,7 @@ inline constexpr double kDefaultMinSustainShare = 0.5;
 inline constexpr double kDefaultClientSilenceSeconds = 5.0;
 inline constexpr double kDefaultBothSilenceSeconds = 2.0;
 inline constexpr double kDefaultSilenceGapFactor = 3.0;
+inline constexpr double kDefaultServerPauseHoldSeconds = 20.0;
 inline constexpr double kDefaultHandoverMinSilenceSeconds = 1.0;
 inline constexpr double kDefaultHandoverMinAgeSeconds = 1.0;
 inline constexpr uint64_t kDefaultHandoverMinPackets = 4;
@@ -71,6 +72,11 @@ struct EstimatorConfig {
   // Silence limits stretch to this many of the flow's own typical packet gaps, so slow-ticking
   // games are not ended between two packets.
   double silence_gap_factor = kDefaultSilenceGapFactor;
+  // When the server goes quiet to all of its (two or more) players at once, it is the server
+  // pausing (map change, hitch), not everyone leaving in the same second: the sessions are held
+  // this long. Longer than a map load, short enough that a crash still shows within the leave
+  // latency operators accept.
+  double server_pause_hold_seconds = kDefaultServerPauseHoldSeconds;
 
   // --- Roaming: a player moving to a new address or port stays one player.
 

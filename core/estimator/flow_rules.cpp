@@ -39,7 +39,8 @@ uint32_t both_active_seconds(const flowlens_flow_value& v, uint64_t now_sec, uin
   return static_cast<uint32_t>(std::popcount(both & mask));
 }
 
-FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const EstimatorConfig& cfg) {
+FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const EstimatorConfig& cfg,
+                   uint64_t since_ns) {
   const auto& in = v.dir[FLOWLENS_DIR_IN];
   const auto& out = v.dir[FLOWLENS_DIR_OUT];
   FlowView f;
@@ -56,7 +57,7 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
   // The window is the recent whole seconds, but never more than the flow has lived: a young
   // flow is judged on the seconds it has had.
   uint64_t now_sec = now_ns / FLOWLENS_NS_PER_SEC;
-  uint64_t first_sec = v.first_ns / FLOWLENS_NS_PER_SEC;
+  uint64_t first_sec = std::max<uint64_t>(v.first_ns, since_ns) / FLOWLENS_NS_PER_SEC;
   uint64_t lived = now_sec > first_sec ? now_sec - first_sec : 0;
   auto share = [&](uint32_t window) {
     auto n = static_cast<uint32_t>(
@@ -64,7 +65,8 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
     return n ? static_cast<double>(both_active_seconds(v, now_sec, n)) / n : 0.0;
   };
   f.active_share = share(cfg.qualify_window_seconds);
-  f.sustain_share = share(cfg.sustain_window_seconds);
+  // No whole second yet since the window's start is no evidence of sparseness.
+  f.sustain_share = lived ? share(cfg.sustain_window_seconds) : 1.0;
   return f;
 }
 

@@ -24,7 +24,10 @@ struct FlowView {
   bool closed = false;  // TCP FIN or RST seen
 };
 
-FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const EstimatorConfig& cfg);
+// `since_ns`, when later than the first packet, is where the activity windows start instead: a
+// session resumed after a long pause is judged on what it did since.
+FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const EstimatorConfig& cfg,
+                   uint64_t since_ns = 0);
 
 // Seconds among the `n` whole seconds before `now_sec` (i.e. now_sec-n .. now_sec-1) in which both
 // directions sent a packet.

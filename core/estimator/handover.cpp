@@ -44,6 +44,7 @@ void Estimator::hand_over(uint64_t now_ns) {
         s.prev_in = in.packets;
         s.prev_in_last_ns = in.last_ns;
         s.in_rate = src.in_rate;
+        s.active_since_ns = best->rec->value.first_ns;
         s.seen_tick = tick_no_;
         it = sessions_.emplace(best->rec->key, s).first;
         st.counted.push_back(best->rec);
@@ -56,6 +57,7 @@ void Estimator::hand_over(uint64_t now_ns) {
       if (src.counted) {
         src.counted = false;
         src.ended_ns = now_ns;
+        src.share_at_end = 1.0;  // it was counted until now: a false move may resume
         src.in_at_end = src_rec->value.dir[FLOWLENS_DIR_IN].packets;
         src.out_at_end = src_rec->value.dir[FLOWLENS_DIR_OUT].packets;
         st.counted.erase(std::find(st.counted.begin(), st.counted.end(), src_rec));

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "estimator/decision.h"
 #include "model/flow_record.h"
 
 namespace flowlens::estimator {
@@ -17,6 +18,15 @@ struct Taker {
   bool used = false;
 };
 
+// A counted session that would end now because both sides went quiet; whether it ends depends on
+// the server's other sessions (server_pause.cpp).
+struct PendingEnd {
+  const model::FlowRecord* rec = nullptr;
+  int64_t decision = -1;
+  Reason why = Reason::kBothSilent;
+  double sustain_share = 0;
+};
+
 struct ServerTick {
   uint64_t bytes = 0;
   uint64_t oldest_first_ns = std::numeric_limits<uint64_t>::max();
@@ -25,6 +35,7 @@ struct ServerTick {
   // their decision, and the young flows that could be the same player at a new endpoint.
   std::vector<std::pair<const model::FlowRecord*, int64_t>> sources;
   std::vector<Taker> takers;
+  std::vector<PendingEnd> pending;
 
   void clear() {
     bytes = 0;
@@ -32,6 +43,7 @@ struct ServerTick {
     counted.clear();
     sources.clear();
     takers.clear();
+    pending.clear();
   }
 };
 

@@ -13,6 +13,8 @@ namespace flowlens::estimator {
 struct Session {
   uint64_t since_ns = 0;         // when the player's session began (kept across handovers)
   uint64_t ended_ns = 0;         // 0 while counted
+  uint64_t active_since_ns = 0;  // start of the current counted stretch (sustain window floor)
+  double share_at_end = 0;       // sustain share when it ended: resume only what was busy
   uint64_t in_at_end = 0;        // client packets when it ended: resume needs new ones
   uint64_t out_at_end = 0;       // server packets when it ended
   uint64_t prev_in = 0;          // client packets at the last tick they grew

@@ -66,6 +66,8 @@ const RuleCase kCases[] = {
     {"an ended endpoint that talks again counts again at once (long stall)",
      [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 17, 30).both(17, 30, 30); },
      18, 30, 1, Reason::kResumed},
+    {"players silent both ways for 20 s (a map change) count again as soon as traffic returns",
+     [](FlowHistory& f) { f.both(0, 30, 30).both(50, 80, 30); }, 51, 80, 1, Reason::kResumed},
     {"a session that turns into sparse polling stops counting and does not flap back",
      [](FlowHistory& f) {
        f.both(0, 10, 30);

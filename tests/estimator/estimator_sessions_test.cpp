@@ -113,3 +113,36 @@ TEST(Sessions, AServerWithOldFlowsIsKnownAtOnce) {
 
 }  // namespace
 }  // namespace flowlens::testing
+
+namespace flowlens::testing {
+namespace {
+
+TEST(Sessions, AServerPauseForEveryPlayerHoldsThem) {
+  Scene scene;  // a map change: the server and its three clients are quiet from 30 s to 45 s
+  for (uint16_t port : {40001, 40002, 40003})
+    scene.add(make_key("198.51.100.20", port, 27015)).both(0, 30, 30).both(45, 80, 30);
+  for (int t = 5; t <= 80; ++t) {
+    scene.tick(t);
+    ASSERT_EQ(scene.players(), 3u) << "at tick " << t;
+  }
+}
+
+TEST(Sessions, AServerQuietForLongerThanTheHoldHasLostItsPlayers) {
+  Scene scene;  // a crash: nobody comes back
+  for (uint16_t port : {40001, 40002})
+    scene.add(make_key("198.51.100.21", port, 27015)).both(0, 30, 30);
+  for (int t = 1; t <= 40; ++t) scene.tick(t);
+  EXPECT_EQ(scene.players(), 2u);  // held: 10 s of quiet is within server_pause_hold_seconds
+  for (int t = 41; t <= 52; ++t) scene.tick(t);
+  EXPECT_EQ(scene.players(), 0u);
+}
+
+TEST(Sessions, OnePlayerGoingQuietIsALeaveEvenWhenAlone) {
+  Scene scene;
+  scene.add(make_key("198.51.100.22", 40001, 27015)).both(0, 30, 30);
+  for (int t = 1; t <= 33; ++t) scene.tick(t);
+  EXPECT_EQ(scene.players(), 0u);
+}
+
+}  // namespace
+}  // namespace flowlens::testing
