@@ -8,7 +8,9 @@
 namespace flowlens::registry {
 namespace {
 
-model::Server srv(const std::string& spec) { return model::parse_server_spec(spec); }
+model::Server srv(const std::string& spec) {
+  return model::parse_server_spec(spec);
+}
 
 TEST(ServerRegistry, MergesSourcesSortedById) {
   ServerRegistry r;
