@@ -136,13 +136,19 @@ std::string_view ConfigNode::kind_name() const {
 
 ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
   auto file = std::make_shared<const std::string>(file_name);
-  YAML::Node root;
+  std::vector<YAML::Node> docs;
   try {
-    root = YAML::Load(std::string(text));
+    docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     throw ConfigError(make_pos(file, e.mark).to_string() + ": invalid YAML: " + e.msg);
   }
-  return convert(root, file, SourcePos{file, 1, 1});
+  // A second document ("---") would otherwise be dropped without a word.
+  if (docs.size() > 1)
+    throw ConfigError(make_pos(file, docs[1].Mark()).to_string() +
+                      ": expected one YAML document per file, found " +
+                      std::to_string(docs.size()) + " (split them into separate files)");
+  if (docs.empty()) return ConfigNode(ConfigNode::Kind::kNull, SourcePos{file, 1, 1});
+  return convert(docs[0], file, SourcePos{file, 1, 1});
 }
 
 ConfigNode load_yaml_file(const std::filesystem::path& path) {

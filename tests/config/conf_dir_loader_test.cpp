@@ -207,6 +207,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"duplicate key", "core:\n  log_level: info\n  log_level: debug\n",
                 "3:3: log_level: duplicate key"},
         BadCase{"top level is a list", "- core\n", "1:1: expected a map of top-level keys"},
+        BadCase{"two documents", "core: {}\n---\nplugins: {}\n",
+                "3:1: expected one YAML document per file, found 2"},
         BadCase{"bad YAML syntax", "core: {log_level: info\nplugins: {}\n", "2:"},
         BadCase{"bad YAML syntax names the problem", "core: [1, 2\n",
                 "2:1: invalid YAML: end of sequence flow not found"}));
