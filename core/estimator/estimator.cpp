@@ -205,13 +205,18 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
     bool may_resume = s.reason != Reason::kTcpClosed && !f.closed &&
                       now_ns - s.ended_ns <= ns(cfg_.resume_window_seconds) &&
                       s.share_at_end >= cfg_.min_sustain_share;
-    if (may_resume && in.packets >= s.in_at_end + kResumeMinNewPackets &&
-        out.packets > s.out_at_end && f.client_silence < 1.0) {
+    bool resumed = may_resume && in.packets >= s.in_at_end + kResumeMinNewPackets &&
+                   out.packets > s.out_at_end && f.client_silence < 1.0;
+    // Not resumed at once, it can still qualify again like any flow (a player whose session had
+    // barely begun when it stalled).
+    bool requalified = !resumed && s.reason != Reason::kTcpClosed &&
+                       qualify(f, cfg_) == Reason::kSustainedExchange;
+    if (resumed || requalified) {
       s.counted = true;
       s.consumed = false;
       s.ended_ns = 0;
       s.active_since_ns = now_ns;
-      s.reason = shown = Reason::kResumed;
+      s.reason = shown = resumed ? Reason::kResumed : Reason::kSustainedExchange;
       st.counted.push_back(&r);
     } else {
       shown = s.reason;

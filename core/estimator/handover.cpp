@@ -35,21 +35,21 @@ void Estimator::hand_over(uint64_t now_ns) {
       }
       if (!best) continue;
       best->used = true;
-      Session& src = sessions_.find(src_rec->key)->second;
-      auto it = sessions_.find(best->rec->key);
-      if (it == sessions_.end()) {
+      if (!sessions_.contains(best->rec->key)) {
         // Not qualified on its own yet: it counts now, as the continuation of the quiet one.
         const auto& in = best->rec->value.dir[FLOWLENS_DIR_IN];
         Session s;
         s.prev_in = in.packets;
         s.prev_in_last_ns = in.last_ns;
-        s.in_rate = src.in_rate;
+        s.in_rate = sessions_.find(src_rec->key)->second.in_rate;
         s.active_since_ns = best->rec->value.first_ns;
         s.seen_tick = tick_no_;
-        it = sessions_.emplace(best->rec->key, s).first;
+        sessions_.emplace(best->rec->key, s);
         st.counted.push_back(best->rec);
       }
-      Session& dst = it->second;
+      // Looked up only now: the insertion above may have moved every session in memory.
+      Session& src = sessions_.find(src_rec->key)->second;
+      Session& dst = sessions_.find(best->rec->key)->second;
       dst.since_ns = src.since_ns;
       dst.reason = Reason::kTookOver;
       dst.other = src_rec->key;

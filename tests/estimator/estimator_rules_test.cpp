@@ -68,6 +68,11 @@ const RuleCase kCases[] = {
      18, 30, 1, Reason::kResumed},
     {"players silent both ways for 20 s (a map change) count again as soon as traffic returns",
      [](FlowHistory& f) { f.both(0, 30, 30).both(50, 80, 30); }, 51, 80, 1, Reason::kResumed},
+    {"a player that stalls just after joining counts again once it plays on",
+     [](FlowHistory& f) {
+       f.both(0, 2.5, 30).send(FLOWLENS_DIR_OUT, 2.5, 10, 30).both(10, 40, 30);
+     },
+     16, 40, 1, Reason::kSustainedExchange},
     {"a session that turns into sparse polling stops counting and does not flap back",
      [](FlowHistory& f) {
        f.both(0, 10, 30);
