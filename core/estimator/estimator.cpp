@@ -174,7 +174,8 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
   if (in.packets > s.prev_in && in.last_ns > s.prev_in_last_ns) {
     double dt = static_cast<double>(in.last_ns - s.prev_in_last_ns) / kNsPerSec;
     double inst = static_cast<double>(in.packets - s.prev_in) / dt;
-    s.in_rate += (1.0 - std::exp(-dt / kRateTimeConstantSeconds)) * (inst - s.in_rate);
+    // First-order smoothing, dt/(tau+dt): close to 1-exp(-dt/tau) and cheaper per player.
+    s.in_rate += dt / (kRateTimeConstantSeconds + dt) * (inst - s.in_rate);
     s.prev_in = in.packets;
     s.prev_in_last_ns = in.last_ns;
   }
