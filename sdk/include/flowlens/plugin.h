@@ -57,7 +57,7 @@ extern "C" {
 /* Bump MINOR when something is appended: a field at the end of a struct, a host function, a
  * status, an event kind, a capability bit. Minors are compatible both ways: readers check
  * struct_size before a newer field, and unknown enum values are treated as the generic case. */
-#define FLOWLENS_PLUGIN_ABI_MINOR 0
+#define FLOWLENS_PLUGIN_ABI_MINOR 1
 
 /* The one exported symbol; its name carries the major so a v2 plugin is told apart by name. */
 #define FLOWLENS_PLUGIN_ENTRY flowlens_plugin_entry_v1
@@ -287,6 +287,42 @@ typedef struct flowlens_host_api {
 
   /* Releases a snapshot from snapshot_acquire. NULL is ignored. */
   void (*snapshot_release)(flowlens_host_context* context, const flowlens_snapshot* snapshot);
+
+  /* ---- v1.1, optional: check FLOWLENS_HAS_FIELD ---- */
+
+  /* Writes the daemon's health, as one JSON object text, for a plugin that reports it (an HTTP
+   * /health route, a status metric). Required: no; a v1.0 host's struct_size ends before this
+   * field, so check FLOWLENS_HAS_FIELD(flowlens_host_api, host, health_json) and that it is not
+   * NULL before calling.
+   * Args: buf, where the text goes, owned by the caller; may be NULL when size is 0 (to ask for
+   * the length only). size, the bytes available at buf including the terminating NUL. When the
+   * text does not fit it is truncated to size - 1 bytes and NUL-terminated (a truncated text is
+   * not valid JSON: retry with a bigger buffer).
+   * Returns the full length of the text, excluding the NUL, like snprintf: a return >= size means
+   * truncated, and a buffer of return + 1 bytes would have held it. The health may grow between
+   * two calls (a plugin starts), so a retry may need another, bounded, attempt. Returns 0 with
+   * buf set to "" (when size > 0) if the host could not produce it.
+   * Ownership: nothing is retained; the text is a copy, valid as long as the caller keeps buf.
+   * Threads: any, as every host function. It reads counters under short locks: cheap, but a
+   * plugin serving unauthenticated requests should cache the text (about a second) rather than
+   * call it per request.
+   *
+   * The object's fields (more may be added; readers ignore unknown ones):
+   *   "version"               string  flowlensd's version, e.g. "0.1.0"
+   *   "uptime_seconds"        number  seconds since the daemon started
+   *   "bpf_attached"          bool    the kernel program is attached to the interface
+   *   "interface"             string  the interface it watches ("" when not attached)
+   *   "last_tick_age_seconds" number  seconds since the last estimator tick; null before it
+   *   "flows"                 number  entries read from the kernel flow map at the last tick
+   *   "map_capacity"          number  the flow map's maximum entries (ebpf_map_size)
+   *   "plugins"               array   one object per running instance, in start order:
+   *       "instance" (its name in the config), "plugin" (descriptor name), "version" (plugin
+   *       version), "kind" ("discovery", "sink", or "discovery+sink"), "state" ("started",
+   *       "stopped", "failed", ...), and for sinks: "snapshots_delivered", "snapshots_skipped"
+   *       (replaced by a newer one before the sink took them), "events_delivered",
+   *       "events_dropped" (oldest dropped from the sink's full event queue), "failures"
+   *       (callbacks that returned an error). */
+  size_t (*health_json)(flowlens_host_context* context, char* buf, size_t size);
 } flowlens_host_api;
 
 /* ===== Plugin descriptor =====================================================================

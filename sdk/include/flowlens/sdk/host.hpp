@@ -179,7 +179,36 @@ class Host {
     return std::make_shared<const Snapshot>(to_snapshot(*view));
   }
 
+  // True when the host offers health_json (ABI 1.1 and later).
+  bool has_health_json() const noexcept {
+    return FLOWLENS_HAS_FIELD(flowlens_host_api, api_, health_json) && api_->health_json;
+  }
+
+  // The daemon's health as a JSON object text (fields documented at health_json in plugin.h), or
+  // "" when the host is older than ABI 1.1 or could not produce it.
+  std::string health_json() const {
+    if (!has_health_json()) return {};
+    // Most health texts fit at once; a bigger one is retried at the length the host asked for.
+    // The text can grow between calls (a plugin starts), hence a few attempts, never a loop
+    // that a misbehaving host could keep going.
+    std::string text(kHealthFirstGuess, '\0');
+    for (int attempt = 0; attempt < kHealthAttempts; ++attempt) {
+      const size_t needed = api_->health_json(api_->context, text.data(), text.size() + 1);
+      if (needed <= text.size()) {
+        text.resize(needed);
+        return text;
+      }
+      if (needed > kHealthMaxBytes) return {};  // not a health text: refuse to allocate it
+      text.assign(needed, '\0');
+    }
+    return {};
+  }
+
  private:
+  static constexpr size_t kHealthFirstGuess = 2048;
+  static constexpr int kHealthAttempts = 4;
+  static constexpr size_t kHealthMaxBytes = size_t{16} << 20;
+
   struct Releaser {
     const flowlens_host_api* api;
     void operator()(const flowlens_snapshot* s) const { api->snapshot_release(api->context, s); }
