@@ -1,6 +1,8 @@
 #include "plugin_host/host_api.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -208,6 +210,25 @@ void c_snapshot_release(flowlens_host_context* ctx, const flowlens_snapshot* sna
   if (--it->second.second == 0) ctx->held.erase(it);
 }
 
+size_t c_health_json(flowlens_host_context* ctx, char* buf, size_t size) noexcept {
+  std::string text;
+  char error[FLOWLENS_ERROR_BUFFER_MIN];
+  flowlens_status st = guarded(error, sizeof error, [&] { text = ctx->services->health_json(); });
+  if (st != FLOWLENS_OK) {
+    char line[FLOWLENS_ERROR_BUFFER_MIN + 32];
+    std::snprintf(line, sizeof line, "health_json failed: %s", error);
+    c_log(ctx, FLOWLENS_LOG_ERROR, line);
+    text.clear();  // the header promises 0 and "" when the host cannot produce it
+  }
+  // snprintf's contract: copy what fits, always terminate, return the whole length.
+  if (buf != nullptr && size > 0) {
+    size_t n = std::min(text.size(), size - 1);
+    std::memcpy(buf, text.data(), n);
+    buf[n] = '\0';
+  }
+  return text.size();
+}
+
 }  // namespace
 
 HostApi::HostApi(std::string instance_name, HostServices& services)
@@ -226,6 +247,7 @@ HostApi::HostApi(std::string instance_name, HostServices& services)
   api_.emit_event = &c_emit_event;
   api_.snapshot_acquire = &c_snapshot_acquire;
   api_.snapshot_release = &c_snapshot_release;
+  api_.health_json = &c_health_json;
 }
 
 HostApi::~HostApi() = default;

@@ -40,6 +40,9 @@ class HostServices {
   virtual void emit_event(const std::string& instance, Event event) = 0;
   // nullptr before the first tick.
   virtual model::SnapshotPtr latest_snapshot() = 0;
+  // The daemon's health as a JSON object text (fields: health_json in flowlens/plugin.h). Not
+  // pure, so services that have no daemon behind them (tests, tools) need not provide it.
+  virtual std::string health_json() { return "{}"; }
 };
 
 }  // namespace flowlens::plugin_host

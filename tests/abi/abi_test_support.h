@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,17 @@ class RecordingServices : public HostServices {
     std::lock_guard lock(mutex_);
     return snapshot_;
   }
+  std::string health_json() override {
+    std::lock_guard lock(mutex_);
+    if (health_throws_) throw std::runtime_error("health exploded on purpose");
+    return health_;
+  }
+
+  void set_health(std::string text, bool throws = false) {
+    std::lock_guard lock(mutex_);
+    health_ = std::move(text);
+    health_throws_ = throws;
+  }
 
   void set_snapshot(model::SnapshotPtr s) {
     std::lock_guard lock(mutex_);
@@ -78,6 +90,8 @@ class RecordingServices : public HostServices {
   std::vector<Call> calls_;
   std::vector<Event> events_;
   model::SnapshotPtr snapshot_;
+  std::string health_ = "{}";
+  bool health_throws_ = false;
 };
 
 // A fresh 0755 directory of our own, removed by the destructor.
