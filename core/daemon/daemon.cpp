@@ -5,18 +5,21 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <iostream>
 
 #include "bpf/datapath.h"
 #include "config/plugin_availability.h"
+#include "daemon/health.h"
 #include "daemon/host_services_impl.h"
 #include "daemon/jsonl_output.h"
 #include "daemon/logging.h"
 #include "daemon/plugin_set.h"
 #include "daemon/run_config.h"
 #include "daemon/tick_pipeline.h"
+#include "daemon/version.h"
 #include "estimator/estimator.h"
 #include "registry/server_registry.h"
 
@@ -63,11 +66,14 @@ class Daemon {
             registry_, datapath_.flows(), estimator_,
             [this](const std::vector<model::Endpoint>& eps) { watch(eps); }, datapath_.map_size()),
         signals_(io_, SIGINT, SIGTERM),
-        timer_(io_) {}
+        timer_(io_) {
+    bpf_attached_.store(datapath_.attached());
+  }
 
   int run() {
     if (!opts_.servers.empty()) registry_.replace_all(kCliSource, opts_.servers);
     services_.set_event_handler([this](const plugin_host::Event& e) { plugins_.post_event(e); });
+    services_.set_health_provider([this] { return health_json(); });
     start_plugins();
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
       if (ec) return;
@@ -79,6 +85,7 @@ class Daemon {
     io_.run();
     plugins_.stop_all();
     datapath_.detach();
+    bpf_attached_.store(false);
     spdlog::info("detached from {}; pinned maps kept in {}", datapath_.interface(),
                  datapath_.pin_dir().empty() ? "(none)" : datapath_.pin_dir());
     return 0;
@@ -119,7 +126,12 @@ class Daemon {
       return;
     }
     services_.publish_snapshot(snapshot);
+    // For health_json, read on plugin threads: plain stores here, no lock on the tick path.
+    last_flows_.store(pipeline_.last_flow_count());
+    bpf_attached_.store(datapath_.attached());
+    last_tick_ns_.store(steady_ns(std::chrono::steady_clock::now()));
     plugins_.post_snapshot(snapshot);
+    plugins_.warn_event_drops();
     if (opts_.jsonl) write_jsonl_tick(std::cout, *snapshot);
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
@@ -128,7 +140,31 @@ class Daemon {
                  pipeline_.last_flow_count(), ms);
   }
 
+  // Called from plugin threads (a sink's HTTP server): reads only atomics, members fixed since
+  // construction, and PluginSet, which locks its own list.
+  std::string health_json() const {
+    const auto now = std::chrono::steady_clock::now();
+    DaemonHealth h;
+    h.version = kVersion;
+    h.uptime_seconds = std::chrono::duration<double>(now - started_).count();
+    h.bpf_attached = bpf_attached_.load();
+    h.interface = datapath_.interface();
+    if (const int64_t tick = last_tick_ns_.load(); tick != kNoTick) {
+      h.last_tick_age_seconds = static_cast<double>(steady_ns(now) - tick) / 1e9;
+    }
+    h.flows = last_flows_.load();
+    h.map_capacity = datapath_.map_size();
+    h.plugins = plugins_.health();
+    return to_json(h);
+  }
+
+  static int64_t steady_ns(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  }
+  static constexpr int64_t kNoTick = -1;
+
   const RunOptions& opts_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   config::Config cfg_;
   bpf::Datapath datapath_;
   estimator::Estimator estimator_;
@@ -140,6 +176,9 @@ class Daemon {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point next_tick_;
+  std::atomic<bool> bpf_attached_{false};
+  std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
+  std::atomic<uint64_t> last_flows_{0};
 };
 
 }  // namespace

@@ -26,6 +26,11 @@ void HostServicesImpl::set_event_handler(EventFn fn) {
   on_event_ = std::move(fn);
 }
 
+void HostServicesImpl::set_health_provider(HealthFn fn) {
+  std::lock_guard lock(mu_);
+  health_ = std::move(fn);
+}
+
 void HostServicesImpl::publish_snapshot(model::SnapshotPtr snapshot) {
   std::lock_guard lock(mu_);
   latest_ = std::move(snapshot);
@@ -84,6 +89,16 @@ void HostServicesImpl::emit_event(const std::string& instance, plugin_host::Even
 model::SnapshotPtr HostServicesImpl::latest_snapshot() {
   std::lock_guard lock(mu_);
   return latest_;
+}
+
+std::string HostServicesImpl::health_json() {
+  HealthFn fn;
+  {
+    // Copied out so the provider runs without mu_: it must not hold up snapshot publishing.
+    std::lock_guard lock(mu_);
+    fn = health_;
+  }
+  return fn ? fn() : std::string("{}");
 }
 
 }  // namespace flowlens::daemon

@@ -15,11 +15,15 @@ namespace flowlens::daemon {
 class HostServicesImpl : public plugin_host::HostServices {
  public:
   using EventFn = std::function<void(const plugin_host::Event&)>;
+  // Builds the health text; called from plugin threads, so it must be thread-safe.
+  using HealthFn = std::function<std::string()>;
 
   explicit HostServicesImpl(registry::ServerRegistry& registry) : registry_(registry) {}
 
   // Where emitted events go (the sink runners); set once before plugins start.
   void set_event_handler(EventFn fn);
+  // What health_json answers; set once before plugins start. Until then it answers "{}".
+  void set_health_provider(HealthFn fn);
   void publish_snapshot(model::SnapshotPtr snapshot);
 
   void log(const std::string& instance, plugin_host::LogLevel level,
@@ -29,12 +33,14 @@ class HostServicesImpl : public plugin_host::HostServices {
   void replace_servers(const std::string& instance, std::vector<model::Server> servers) override;
   void emit_event(const std::string& instance, plugin_host::Event event) override;
   model::SnapshotPtr latest_snapshot() override;
+  std::string health_json() override;
 
  private:
   registry::ServerRegistry& registry_;
-  std::mutex mu_;  // guards latest_ and on_event_
+  std::mutex mu_;  // guards latest_, on_event_ and health_
   model::SnapshotPtr latest_;
   EventFn on_event_;
+  HealthFn health_;
 };
 
 }  // namespace flowlens::daemon

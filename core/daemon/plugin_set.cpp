@@ -23,6 +23,7 @@ size_t PluginSet::start_all(const std::vector<config::PluginInstanceConfig>& ins
       }
       spdlog::info("plugin instance '{}' started ({} {}, {})", cfg.name, plugin->name,
                    plugin->version, plugin_host::capabilities_to_string(plugin->capabilities));
+      std::lock_guard lock(mutex_);
       instances_.push_back(std::move(r));
     } catch (const plugin_host::PluginError& e) {
       ++failed;
@@ -33,28 +34,73 @@ size_t PluginSet::start_all(const std::vector<config::PluginInstanceConfig>& ins
 }
 
 void PluginSet::post_snapshot(const model::SnapshotPtr& snapshot) {
+  std::lock_guard lock(mutex_);
   for (auto& r : instances_)
     if (r.runner) r.runner->post_snapshot(snapshot);
 }
 
 void PluginSet::post_event(const plugin_host::Event& event) {
+  std::lock_guard lock(mutex_);
   for (auto& r : instances_)
     if (r.runner) r.runner->post_event(event);
 }
 
+void PluginSet::warn_event_drops() {
+  std::lock_guard lock(mutex_);
+  for (auto& r : instances_) {
+    if (!r.runner) continue;
+    const uint64_t dropped = r.runner->stats().events_dropped;
+    if (dropped == r.drops_reported) continue;
+    spdlog::warn(
+        "sink '{}' dropped {} events since the last tick ({} in total): its event queue "
+        "is full because it takes events slower than they come",
+        r.instance->name(), dropped - r.drops_reported, dropped);
+    r.drops_reported = dropped;
+  }
+}
+
+std::vector<InstanceHealth> PluginSet::health() const {
+  std::lock_guard lock(mutex_);
+  std::vector<InstanceHealth> out;
+  out.reserve(instances_.size());
+  for (const auto& r : instances_) {
+    const plugin_host::LoadedPlugin& plugin = r.instance->plugin();
+    InstanceHealth& h = out.emplace_back();
+    h.instance = r.instance->name();
+    h.plugin = plugin.name;
+    h.version = plugin.version;
+    h.kind = plugin_host::capabilities_to_string(plugin.capabilities);
+    h.state = plugin_host::to_string(r.instance->state());
+    if (r.runner) h.sink = r.runner->stats();
+  }
+  return out;
+}
+
+size_t PluginSet::running() const {
+  std::lock_guard lock(mutex_);
+  return instances_.size();
+}
+
 void PluginSet::stop_all() noexcept {
+  // Taken out of the list first: a sink being stopped may be joining a thread that is waiting in
+  // health() or post_event() for the lock, so none of the stopping happens under it.
+  std::vector<Running> stopping;
+  {
+    std::lock_guard lock(mutex_);
+    stopping.swap(instances_);
+  }
   // Delivery threads first, so no sink callback runs while its instance stops.
-  std::vector<bool> abandoned(instances_.size(), false);
-  for (size_t i = instances_.size(); i-- > 0;) {
-    auto& r = instances_[i];
+  std::vector<bool> abandoned(stopping.size(), false);
+  for (size_t i = stopping.size(); i-- > 0;) {
+    auto& r = stopping[i];
     if (r.runner && !r.runner->stop()) {
       spdlog::error("sink '{}' is stuck in a callback; leaving it running as the daemon exits",
                     r.instance->name());
       abandoned[i] = true;
     }
   }
-  for (size_t i = instances_.size(); i-- > 0;) {
-    auto& r = instances_[i];
+  for (size_t i = stopping.size(); i-- > 0;) {
+    auto& r = stopping[i];
     if (abandoned[i]) {
       // Stopping or destroying an instance whose callback still runs would free what it uses.
       (void)r.runner.release();
@@ -66,7 +112,6 @@ void PluginSet::stop_all() noexcept {
     r.instance->destroy();
     spdlog::info("plugin instance '{}' stopped", r.instance->name());
   }
-  instances_.clear();
 }
 
 }  // namespace flowlens::daemon

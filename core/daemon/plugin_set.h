@@ -1,12 +1,17 @@
 // The configured plugin instances of a running daemon: loaded, created and started in config
-// order, each sink with its own delivery thread, stopped in reverse order.
+// order, each sink with its own delivery thread, stopped in reverse order. health() and
+// post_event() may be called from plugin threads while the control thread starts or stops the
+// set, so the list is guarded; no plugin callback runs under that lock (a stopping sink may be
+// waiting for its own thread to finish a health() call).
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "config/config.h"
+#include "daemon/health.h"
 #include "plugin_host/plugin_instance.h"
 #include "plugin_host/sink_runner.h"
 
@@ -29,18 +34,26 @@ class PluginSet {
   void post_snapshot(const model::SnapshotPtr& snapshot);
   void post_event(const plugin_host::Event& event);
 
+  // Logs one warning per sink whose event queue dropped events since the last call; the daemon
+  // calls it once per tick, so a sink that keeps losing events is named once a tick at most.
+  void warn_event_drops();
+
   // Sinks' delivery threads first, then every instance, last started first.
   void stop_all() noexcept;
 
-  size_t running() const { return instances_.size(); }
+  // Every running instance in start order, with its sink's delivery counters.
+  std::vector<InstanceHealth> health() const;
+  size_t running() const;
 
  private:
   struct Running {
     std::unique_ptr<plugin_host::PluginInstance> instance;
     std::unique_ptr<plugin_host::SinkRunner> runner;  // sinks only
+    uint64_t drops_reported = 0;                      // events_dropped at the last warning
   };
 
   plugin_host::HostServices& services_;
+  mutable std::mutex mutex_;  // guards instances_ (the list, not the instances' own calls)
   std::vector<Running> instances_;
 };
 

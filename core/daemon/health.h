@@ -1,0 +1,36 @@
+// The daemon's health as plugins read it through health_json (flowlens/plugin.h documents the
+// fields): gathered by the Daemon and PluginSet, rendered here as one JSON object text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin_host/sink_runner.h"
+
+namespace flowlens::daemon {
+
+struct InstanceHealth {
+  std::string instance;                        // name in the config
+  std::string plugin;                          // descriptor name
+  std::string version;                         // plugin version
+  std::string kind;                            // "discovery", "sink" or "discovery+sink"
+  std::string state;                           // plugin_host::to_string(InstanceState)
+  std::optional<plugin_host::SinkStats> sink;  // sinks only
+};
+
+struct DaemonHealth {
+  std::string version;
+  double uptime_seconds = 0;
+  bool bpf_attached = false;
+  std::string interface;
+  std::optional<double> last_tick_age_seconds;  // none before the first tick
+  uint64_t flows = 0;
+  uint32_t map_capacity = 0;
+  std::vector<InstanceHealth> plugins;
+};
+
+std::string to_json(const DaemonHealth& health);
+
+}  // namespace flowlens::daemon
