@@ -30,6 +30,22 @@ void JsonApiSink::set_host_status(HostStatus status) {
   swap_state(nullptr, &status);
 }
 
+void JsonApiSink::set_host_health(HealthFn fetch) {
+  std::lock_guard lock(health_mutex_);
+  fetch_health_ = std::move(fetch);
+  health_fetched_.reset();
+}
+
+void JsonApiSink::refresh_host_status() {
+  std::lock_guard lock(health_mutex_);
+  if (!fetch_health_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (health_fetched_ && now - *health_fetched_ < kHostHealthMaxAge) return;
+  health_fetched_ = now;
+  HostStatus status = parse_host_status(fetch_health_());
+  swap_state(nullptr, &status);
+}
+
 void JsonApiSink::swap_state(std::shared_ptr<const RenderedSnapshot> snapshot,
                              const HostStatus* host) {
   std::lock_guard lock(mutex_);
@@ -44,7 +60,8 @@ std::shared_ptr<const State> JsonApiSink::state() const {
   return state_;
 }
 
-Response JsonApiSink::handle(const Request& request) const {
+Response JsonApiSink::handle(const Request& request) {
+  if (is_health_request(request)) refresh_host_status();
   const std::shared_ptr<const State> current = state();
   const RouteInputs inputs{config_, *current, std::chrono::system_clock::now(),
                            std::chrono::steady_clock::now() - started_, version_};

@@ -10,8 +10,10 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,9 +33,13 @@ class JsonApiSink {
   // the delivery thread never waits on requests in flight.
   void publish(const Snapshot& snapshot);
   void set_host_status(HostStatus status);
+  // Where /health gets the daemon's health text (the host's health_json); set before start.
+  // Without one, /health shows null for the daemon's fields.
+  using HealthFn = std::function<std::string()>;
+  void set_host_health(HealthFn fetch);
 
   // Answers one request from the current state; what each session calls.
-  Response handle(const Request& request) const;
+  Response handle(const Request& request);
 
   std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
   const Config& config() const { return config_; }
@@ -41,12 +47,20 @@ class JsonApiSink {
  private:
   std::shared_ptr<const State> state() const;
   void swap_state(std::shared_ptr<const RenderedSnapshot> snapshot, const HostStatus* host);
+  // Fetches the host's health when the copy in the state is older than kHostHealthMaxAge.
+  void refresh_host_status();
 
   const Config config_;
   const std::string version_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   mutable std::mutex mutex_;  // guards state_ (the pointer, not what it points to)
   std::shared_ptr<const State> state_ = std::make_shared<const State>();
+  // /health needs no token, so a flood of it must not become a flood of calls into the daemon:
+  // one fetch a second at most, concurrent requests waiting for it rather than fetching too.
+  static constexpr std::chrono::seconds kHostHealthMaxAge{1};
+  std::mutex health_mutex_;  // guards the two below, held while fetching
+  HealthFn fetch_health_;
+  std::optional<std::chrono::steady_clock::time_point> health_fetched_;
   Server server_;  // last: stopped and destroyed before the state its sessions read
 };
 

@@ -25,7 +25,10 @@ class JsonApiPlugin {
   static constexpr uint32_t kCapabilities = FLOWLENS_CAP_SINK;
 
   JsonApiPlugin(sdk::Host host, const sdk::Config& config)
-      : host_(host), sink_(parse_or_throw(config), kVersion, host_logger(host)) {}
+      : host_(host), sink_(parse_or_throw(config), kVersion, host_logger(host)) {
+    // A host older than ABI 1.1 has no health_json: /health then shows nulls for the daemon.
+    if (host_.has_health_json()) sink_.set_host_health([host] { return host.health_json(); });
+  }
 
   void start() {
     // Serve the host's latest tick at once instead of 503 until the next one arrives.

@@ -124,21 +124,27 @@ std::optional<SharedText> RenderedSnapshot::server_body(std::string_view server_
 std::string render_health(const HealthReport& report) {
   json::object obj;
   obj["status"] = report.status;
-  obj["version"] =
-      report.daemon_version.empty() ? json::value(nullptr) : json::value(report.daemon_version);
-  obj["uptime_seconds"] = optional_seconds(report.daemon_uptime_seconds);
+  // The daemon's fields, null when the host does not report them (a host older than ABI 1.1).
+  const auto host = [&](std::string_view key) {
+    const json::value* v = report.host.if_contains(key);
+    if (v == nullptr) return json::value(nullptr);
+    return v->is_double() ? number(v->get_double()) : *v;
+  };
+  obj["version"] = host("version");
+  obj["uptime_seconds"] = host("uptime_seconds");
   obj["plugin_uptime_seconds"] = seconds(report.plugin_uptime_seconds);
-  obj["bpf_attached"] = report.bpf_attached ? json::value(*report.bpf_attached) : nullptr;
+  obj["bpf_attached"] = host("bpf_attached");
+  obj["interface"] = host("interface");
   obj["last_tick_age_seconds"] = optional_seconds(report.last_tick_age_seconds);
+  // The daemon's own tick may be fresher than the snapshot this sink got, when the sink lags.
+  obj["daemon_last_tick_age_seconds"] = host("last_tick_age_seconds");
   obj["servers"] = report.servers ? json::value(*report.servers) : json::value(nullptr);
-  if (report.plugins) {
-    json::array plugins;
-    for (const auto& p : *report.plugins) {
-      plugins.push_back(json::object{{"name", p.name}, {"state", p.state}});
-    }
-    obj["plugins"] = std::move(plugins);
-  } else {
-    obj["plugins"] = nullptr;
+  obj["flows"] = host("flows");
+  obj["map_capacity"] = host("map_capacity");
+  obj["plugins"] = host("plugins");
+  // Fields a newer daemon adds pass through, without overriding the plugin's own.
+  for (const auto& [key, value] : report.host) {
+    if (key != "last_tick_age_seconds" && !obj.contains(key)) obj[key] = value;
   }
   return json::serialize(obj);
 }

@@ -4,6 +4,8 @@
 #include "shared_body.h"
 #include "snapshot.h"
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -35,15 +37,15 @@ class RenderedSnapshot {
   std::unordered_map<std::string, std::string_view> by_id_;  // views into *body_
 };
 
+// /health: the plugin's own view (status, its uptime, the age of the snapshot it serves) merged
+// with the daemon's (HostStatus). Where both say something, the plugin's view wins: it is what
+// this API actually serves.
 struct HealthReport {
   std::string status;  // "ok", "starting" or "degraded"
-  std::string daemon_version;
   double plugin_uptime_seconds = 0;
-  std::optional<double> daemon_uptime_seconds;
-  std::optional<bool> bpf_attached;
   std::optional<double> last_tick_age_seconds;
   std::optional<std::size_t> servers;
-  std::optional<std::vector<PluginState>> plugins;
+  boost::json::object host;  // HostStatus::fields
 };
 
 // One server as the original API shaped it, plus name, status, labels and unknown_reason.

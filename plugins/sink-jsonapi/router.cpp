@@ -58,6 +58,11 @@ std::optional<std::string> decode_server_id(std::string_view raw) {
   return id;
 }
 
+// The path of a request target, without query or fragment.
+std::string_view target_path(std::string_view target) {
+  return target.substr(0, target.find_first_of("?#"));
+}
+
 bool authorized(const Request& request, const Config& config) {
   if (config.auth == AuthMode::kNone) return true;
   const auto it = request.find(http::field::authorization);
@@ -66,11 +71,8 @@ bool authorized(const Request& request, const Config& config) {
 
 Response health(const Request& request, const RouteInputs& in) {
   HealthReport report;
-  report.daemon_version = in.state.host.daemon_version;
   report.plugin_uptime_seconds = std::chrono::duration<double>(in.plugin_uptime).count();
-  report.daemon_uptime_seconds = in.state.host.daemon_uptime_seconds;
-  report.bpf_attached = in.state.host.bpf_attached;
-  report.plugins = in.state.host.plugins;
+  report.host = in.state.host.fields;
   const auto& snapshot = in.state.snapshot;
   bool stale = false;
   if (snapshot) {
@@ -86,7 +88,7 @@ Response health(const Request& request, const RouteInputs& in) {
   if (!snapshot) {
     report.status = "starting";
     code = http::status::service_unavailable;
-  } else if (stale || in.state.host.bpf_attached == false) {
+  } else if (stale || in.state.host.bpf_attached() == false) {
     report.status = "degraded";
     code = http::status::service_unavailable;
   } else {
@@ -138,12 +140,16 @@ Response make_error(http::status status, std::string_view message, unsigned http
   return error(status, message, request);
 }
 
+bool is_health_request(const Request& request) {
+  return target_path(request.target()) == "/health";
+}
+
 Response route(const Request& request, const RouteInputs& in) {
   const std::string_view target = request.target();
   if (target.empty() || target.front() != '/') {
     return error(http::status::bad_request, "request target must be a path", request);
   }
-  const std::string_view path = target.substr(0, target.find_first_of("?#"));
+  const std::string_view path = target_path(target);
 
   enum class Route { kIndex, kHealth, kServers, kNone };
   Route which = Route::kNone;

@@ -38,6 +38,9 @@ struct RouteInputs {
 
 Response route(const Request& request, const RouteInputs& in);
 
+// True for requests whose answer shows the host's health, so the caller fetches it only then.
+bool is_health_request(const Request& request);
+
 // A JSON error response, as the session also sends for requests it could not parse.
 Response make_error(boost::beast::http::status status, std::string_view message,
                     unsigned http_version);

@@ -6,7 +6,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <boost/json/object.hpp>
 
 namespace flowlens::jsonapi {
 
@@ -29,18 +32,18 @@ struct Snapshot {
   std::vector<ServerEstimate> servers;
 };
 
-struct PluginState {
-  std::string name;
-  std::string state;  // e.g. "running", "failed"
+// What /health shows about the daemon: the object the host's health_json returned (ABI 1.1;
+// fields documented in flowlens/plugin.h). Empty when the host is older or its text was not a
+// JSON object; the renderer then shows null for each daemon field, so a reader can tell "not
+// attached" from "not reported".
+struct HostStatus {
+  boost::json::object fields;
+
+  // The host's "bpf_attached", or nullopt when it did not say.
+  std::optional<bool> bpf_attached() const;
 };
 
-// What /health shows about the daemon. Every field the host cannot tell is left empty and
-// rendered as null, so a reader can tell "not attached" from "not reported".
-struct HostStatus {
-  std::string daemon_version;
-  std::optional<double> daemon_uptime_seconds;
-  std::optional<bool> bpf_attached;
-  std::optional<std::vector<PluginState>> plugins;
-};
+// Parses the host's health text. Anything but a JSON object yields an empty status.
+HostStatus parse_host_status(std::string_view json_text);
 
 }  // namespace flowlens::jsonapi

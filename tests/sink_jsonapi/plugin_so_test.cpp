@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -20,6 +21,8 @@ struct FakeHost {
   std::mutex mutex;
   std::vector<std::string> logs;
   const flowlens_snapshot* latest = nullptr;
+  std::string health;  // what health_json answers (ABI 1.1)
+  int health_calls = 0;
   int acquired = 0;
   int released = 0;
 };
@@ -48,7 +51,34 @@ flowlens_host_api make_api(FakeHost& host) {
     std::lock_guard lock(host_of(c).mutex);
     if (s) ++host_of(c).released;
   };
+  api.health_json = [](flowlens_host_context* c, char* buf, size_t size) -> size_t {
+    std::lock_guard lock(host_of(c).mutex);
+    ++host_of(c).health_calls;
+    const std::string& text = host_of(c).health;
+    if (size > 0) buf[text.copy(buf, size - 1)] = '\0';
+    return text.size();
+  };
   return api;
+}
+
+// The host as flowlensd before ABI 1.1 compiled it: the struct ends before health_json.
+flowlens_host_api make_v1_0_api(FakeHost& host) {
+  flowlens_host_api api = make_api(host);
+  api.struct_size = offsetof(flowlens_host_api, health_json);
+  api.abi_minor = 0;
+  return api;
+}
+
+// Port 0 in the config: the plugin logs the port the kernel chose.
+unsigned short logged_port(FakeHost& host) {
+  std::lock_guard lock(host.mutex);
+  const std::regex listening("listening on 127\\.0\\.0\\.1 port ([0-9]+)");
+  unsigned short port = 0;
+  for (const auto& line : host.logs) {
+    std::smatch m;
+    if (std::regex_search(line, m, listening)) port = static_cast<unsigned short>(std::stoi(m[1]));
+  }
+  return port;
 }
 
 class PluginSo : public ::testing::Test {
@@ -64,6 +94,10 @@ class PluginSo : public ::testing::Test {
   }
   // The library stays loaded, as the daemon never unloads plugins either.
 
+ public:
+  const flowlens_plugin_descriptor* d() const { return d_; }
+
+ protected:
   void* handle_ = nullptr;
   const flowlens_plugin_descriptor* d_ = nullptr;
 };
@@ -126,17 +160,7 @@ TEST_F(PluginSo, ServesWhatTheHostDelivers) {
       << error;
   ASSERT_EQ(d_->start(instance, error, sizeof error), FLOWLENS_OK) << error;
 
-  // Port 0 in the config: the plugin logs the port the kernel chose.
-  unsigned short port = 0;
-  {
-    std::lock_guard lock(host.mutex);
-    const std::regex listening("listening on 127\\.0\\.0\\.1 port ([0-9]+)");
-    for (const auto& line : host.logs) {
-      std::smatch m;
-      if (std::regex_search(line, m, listening))
-        port = static_cast<unsigned short>(std::stoi(m[1]));
-    }
-  }
+  const unsigned short port = logged_port(host);
   ASSERT_NE(port, 0) << "no 'listening on' log line";
 
   auto reply = testing::get("127.0.0.1", port, "/metrics/servers", "k");
@@ -158,6 +182,50 @@ TEST_F(PluginSo, ServesWhatTheHostDelivers) {
   d_->destroy(instance);
   EXPECT_EQ(host.acquired, host.released);
   EXPECT_EQ(host.acquired, 1);
+}
+
+// /health of the plugin started by `api`, then stopped and destroyed.
+std::string health_from(const PluginSo& so, const flowlens_host_api& api, FakeHost& host) {
+  flowlens_plugin_instance* instance = nullptr;
+  char error[FLOWLENS_ERROR_BUFFER_MIN] = {};
+  const char* config = R"({"listen":["127.0.0.1:0"],"auth":"none"})";
+  if (so.d()->create(&api, config, &instance, error, sizeof error) != FLOWLENS_OK) return error;
+  std::string body;
+  if (so.d()->start(instance, error, sizeof error) == FLOWLENS_OK) {
+    if (auto reply = testing::get("127.0.0.1", logged_port(host), "/health")) body = reply->body;
+    so.d()->stop(instance);
+  }
+  so.d()->destroy(instance);
+  return body;
+}
+
+TEST_F(PluginSo, HealthShowsWhatAnAbi11HostReports) {
+  FakeHost host;
+  host.health = R"({"version":"0.4.2","uptime_seconds":61,"bpf_attached":true,"interface":"eth0",)"
+                R"("last_tick_age_seconds":0.5,"flows":9,"map_capacity":65536,"plugins":[)"
+                R"({"instance":"stuck","plugin":"sink-blocking","version":"1.0.0","kind":"sink",)"
+                R"("state":"started","snapshots_skipped":7}]})";
+  const flowlens_host_api api = make_api(host);
+  const std::string body = health_from(*this, api, host);
+  for (const char* field :
+       {R"("version":"0.4.2")", R"("uptime_seconds":61)", R"("bpf_attached":true)",
+        R"("interface":"eth0")", R"("flows":9)", R"("map_capacity":65536)", R"("instance":"stuck")",
+        R"("snapshots_skipped":7)"}) {
+    EXPECT_NE(body.find(field), std::string::npos) << field << " in " << body;
+  }
+  EXPECT_EQ(host.health_calls, 1);
+}
+
+TEST_F(PluginSo, HealthSaysNullWithAnAbi10Host) {
+  FakeHost host;
+  host.health = R"({"version":"must not be read"})";
+  const flowlens_host_api api = make_v1_0_api(host);
+  const std::string body = health_from(*this, api, host);
+  for (const char* field : {R"("version":null)", R"("uptime_seconds":null)",
+                            R"("bpf_attached":null)", R"("plugins":null)"}) {
+    EXPECT_NE(body.find(field), std::string::npos) << field << " in " << body;
+  }
+  EXPECT_EQ(host.health_calls, 0) << "a v1.0 host has no health_json to call";
 }
 
 }  // namespace

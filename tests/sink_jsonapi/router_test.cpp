@@ -229,31 +229,5 @@ TEST(Router, BeforeTheFirstTickMetricsAre503NotEmpty) {
   EXPECT_NE(body(health).find("\"status\":\"starting\""), std::string::npos);
 }
 
-TEST(Router, HealthIsDegradedWhenTheTickIsStaleOrBpfDetached) {
-  Config config = bearer_config();
-  State state;
-  state.snapshot = std::make_shared<RenderedSnapshot>(three_servers(), true);
-  config.stale_after = milliseconds(1000);  // the tick is 1.5 s old in run()
-  EXPECT_EQ(run(config, state, http::verb::get, "/health").result_int(), 503);
-
-  config.stale_after = milliseconds(60'000);
-  state.host.bpf_attached = false;
-  state.host.plugins = std::vector<PluginState>{{"jsonapi", "running"}};
-  const Response r = run(config, state, http::verb::get, "/health");
-  EXPECT_EQ(r.result_int(), 503);
-  EXPECT_NE(body(r).find("\"bpf_attached\":false"), std::string::npos);
-  EXPECT_NE(body(r).find("{\"name\":\"jsonapi\",\"state\":\"running\"}"), std::string::npos);
-}
-
-TEST(Router, HealthSaysNullForWhatTheHostDoesNotReport) {
-  State state;
-  state.snapshot = std::make_shared<RenderedSnapshot>(three_servers(), true);
-  const std::string b = body(run(bearer_config(), state, http::verb::get, "/health"));
-  EXPECT_NE(b.find("\"bpf_attached\":null"), std::string::npos) << b;
-  EXPECT_NE(b.find("\"plugins\":null"), std::string::npos) << b;
-  EXPECT_NE(b.find("\"plugin_uptime_seconds\":42"), std::string::npos) << b;
-  EXPECT_NE(b.find("\"servers\":3"), std::string::npos) << b;
-}
-
 }  // namespace
 }  // namespace flowlens::jsonapi
