@@ -54,6 +54,28 @@ print(json.dumps({"status": status, "ms": (time.monotonic() - t0) * 1000, "body"
 """ % API
 
 
+def stuck_sink(health):
+    return next((p for p in health.get("plugins") or [] if p.get("instance") == "stuck"), {})
+
+
+def check_health(health):
+    """What the daemon reports through the sink's /health (host API 1.1 health_json)."""
+    failures = []
+    if health.get("bpf_attached") is not True:
+        failures.append(f"/health bpf_attached: {health.get('bpf_attached')!r}, expected true")
+    if not isinstance(health.get("version"), str) or not health["version"]:
+        failures.append(f"/health version: {health.get('version')!r}")
+    if not isinstance(health.get("uptime_seconds"), (int, float)) or health["uptime_seconds"] <= 0:
+        failures.append(f"/health uptime_seconds: {health.get('uptime_seconds')!r}")
+    instances = {p.get("instance"): p for p in health.get("plugins") or []}
+    if set(instances) != {"static", "api", "stuck"}:
+        failures.append(f"/health plugins: {sorted(instances)}, expected static, api and stuck")
+    stuck = stuck_sink(health)
+    if stuck.get("state") != "started" or stuck.get("kind") != "sink" or stuck.get("plugin") != "sink-blocking":
+        failures.append(f"/health's entry for the stuck sink: {stuck}")
+    return failures
+
+
 def main():
     require_privileges()
     flowlensd, plugin_src, blocking = (os.path.abspath(a) for a in sys.argv[1:4])
@@ -127,6 +149,12 @@ def main():
             print("health:", health["body"])
             if health["status"] != 200:
                 failures.append(f"/health: {health}")
+            failures += check_health(health["body"])
+            time.sleep(2.5)  # past the sink's 1 s cache of the daemon's health, and two ticks
+            later = fetch("/health", token="")
+            skipped = [stuck_sink(h).get("snapshots_skipped", 0) for h in (health["body"], later["body"])]
+            if not skipped[1] > skipped[0]:
+                failures.append(f"the stuck sink's snapshots_skipped did not grow between two /health: {skipped}")
         finally:
             daemon.send_signal(signal.SIGTERM)
             try:
