@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <array>
+#include <charconv>
 #include <cstring>
 
 namespace flowlens::estimator {
@@ -90,15 +92,22 @@ std::string_view reason_name(Reason r) {
 
 std::string address_text(const uint8_t (&addr)[16]) {
   if (is_v4_mapped(addr)) {
-    // Hand-rolled: every tick formats each counted player's address, and inet_ntop goes through
-    // printf machinery.
+    // Hand-rolled with a table of the 256 octets: every tick formats each counted player's
+    // address, and inet_ntop goes through printf machinery.
+    static const auto kOctets = [] {
+      std::array<std::array<char, 4>, 256> t{};  // digits, then the length in the last byte
+      for (int v = 0; v < 256; ++v) {
+        auto r = std::to_chars(t[v].data(), t[v].data() + 3, v);
+        t[v][3] = static_cast<char>(r.ptr - t[v].data());
+      }
+      return t;
+    }();
     char buf[16];
     char* p = buf;
     for (int i = 12; i < 16; ++i) {
-      unsigned v = addr[i];
-      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
-      *p++ = static_cast<char>('0' + v % 10);
+      const auto& o = kOctets[addr[i]];
+      std::memcpy(p, o.data(), 3);
+      p += o[3];
       if (i < 15) *p++ = '.';
     }
     return std::string(buf, p);
