@@ -72,7 +72,7 @@ struct EstimatorConfig {
   // Silence limits stretch to this many of the flow's own typical packet gaps, so slow-ticking
   // games are not ended between two packets.
   double silence_gap_factor = kDefaultSilenceGapFactor;
-  // When the server goes quiet to all of its (two or more) players at once, it is the server
+  // When the server goes quiet to all of its (three or more) players at once, it is the server
   // pausing (map change, hitch), not everyone leaving in the same second: the sessions are held
   // this long. Longer than a map load, short enough that a crash still shows within the leave
   // latency operators accept.

@@ -11,10 +11,12 @@ namespace flowlens::estimator {
 
 namespace {
 
-// Players of a pausing server all lose the server within this spread of each other.
-constexpr uint64_t kPauseSpreadNs = 2 * FLOWLENS_NS_PER_SEC;
-// One player going quiet both ways is a leave; a pause needs at least this many at once.
-constexpr size_t kMinPausedSessions = 2;
+// Players of a pausing server all lose the server within this spread of each other (one server
+// tick, plus the slowest games' packet gap).
+constexpr uint64_t kPauseSpreadNs = FLOWLENS_NS_PER_SEC;
+// One or two players going quiet both ways in the same second happens with ordinary leaves; a
+// pause needs at least this many at once.
+constexpr size_t kMinPausedSessions = 3;
 
 }  // namespace
 

@@ -129,17 +129,18 @@ TEST(Sessions, AServerPauseForEveryPlayerHoldsThem) {
 
 TEST(Sessions, AServerQuietForLongerThanTheHoldHasLostItsPlayers) {
   Scene scene;  // a crash: nobody comes back
-  for (uint16_t port : {40001, 40002})
+  for (uint16_t port : {40001, 40002, 40003})
     scene.add(make_key("198.51.100.21", port, 27015)).both(0, 30, 30);
   for (int t = 1; t <= 40; ++t) scene.tick(t);
-  EXPECT_EQ(scene.players(), 2u);  // held: 10 s of quiet is within server_pause_hold_seconds
+  EXPECT_EQ(scene.players(), 3u);  // held: 10 s of quiet is within server_pause_hold_seconds
   for (int t = 41; t <= 52; ++t) scene.tick(t);
   EXPECT_EQ(scene.players(), 0u);
 }
 
-TEST(Sessions, OnePlayerGoingQuietIsALeaveEvenWhenAlone) {
-  Scene scene;
+TEST(Sessions, TwoPlayersGoingQuietTogetherAreTwoLeaves) {
+  Scene scene;  // the last two players leave in the same second: not a pause
   scene.add(make_key("198.51.100.22", 40001, 27015)).both(0, 30, 30);
+  scene.add(make_key("198.51.100.23", 40001, 27015)).both(0, 30.2, 30);
   for (int t = 1; t <= 33; ++t) scene.tick(t);
   EXPECT_EQ(scene.players(), 0u);
 }
