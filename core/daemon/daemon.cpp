@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "bpf/datapath.h"
+#include "config/estimator_section.h"
 #include "config/plugin_availability.h"
 #include "daemon/health.h"
 #include "daemon/host_services_impl.h"
@@ -190,7 +191,7 @@ int run_daemon(const RunOptions& opts) {
     setup_logging(opts.log_level.value_or(std::string(config::kDefaultLogLevel)));
     cfg = load_run_config(opts);
     setup_logging(cfg.core.log_level);
-    est_cfg = estimator_config(cfg);
+    est_cfg = config::estimator_config_from(cfg);
   } catch (const config::ConfigError& e) {
     for (const auto& m : e.messages()) spdlog::error("{}", m);
     return 2;

@@ -9,13 +9,15 @@
 
 #include "config/check_config_command.h"
 #include "daemon/run_command.h"
-#include "daemon/run_config.h"
 #include "daemon/version.h"
 #include "plugin_host/loader.h"
 #include "plugin_host/plugins_command.h"
 #include "replay/replay_command.h"
 
 namespace {
+
+// Exit status of a command line that could not be parsed (missing value, unknown option).
+constexpr int kUsageExitStatus = 2;
 
 // `flowlensd --interface eth0 ...` means `flowlensd run --interface eth0 ...`: the daemon is the
 // default command, as operators and unit files expect.
@@ -44,10 +46,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   flowlens::daemon::register_run_command(app);
   flowlens::replay::register_replay_command(app);
-  flowlens::config::register_check_config_command(
-      app, {.validate_estimator = [](const boost::json::object& section) {
-        (void)flowlens::daemon::parse_estimator_section(section);
-      }});
+  flowlens::config::register_check_config_command(app);
   std::string plugin_dir = flowlens::plugin_host::kDefaultPluginDir;
   flowlens::plugin_host::register_plugins_command(app, &plugin_dir);
   app.add_subcommand("version", "Print the version and exit")->callback([] {
@@ -58,9 +57,12 @@ int main(int argc, char** argv) {
   auto args = with_default_command(argc, argv, app, run_word);
   try {
     app.parse(static_cast<int>(args.size()), args.data());
-  } catch (const CLI::Error& e) {
-    // Parse errors print usage; a command's CLI::RuntimeError(code) carries its exit status.
-    return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own exit status; it has said why
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage mistake exits 2, as check-config documents.
+    int status = app.exit(e);
+    return status == 0 ? 0 : kUsageExitStatus;
   } catch (const std::exception& e) {
     // Commands report their own errors; this is the last line of defence, one line, no trace.
     spdlog::critical("{}", e.what());

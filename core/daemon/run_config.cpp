@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "config/loaders.h"
-#include "estimator/config_keys.h"
 
 namespace flowlens::daemon {
 
@@ -42,24 +41,6 @@ config::Config load_run_config(const RunOptions& opts) {
     core.metrics_interval = ms;
   }
   return cfg;
-}
-
-estimator::EstimatorConfig parse_estimator_section(const boost::json::object& section) {
-  estimator::EstimatorConfig out;
-  for (const auto& [key, value] : section) {
-    if (!value.is_number())
-      throw std::invalid_argument("estimator." + std::string(key) + ": expected a number");
-    estimator::set_config_value(out, key, value.to_number<double>());
-  }
-  return out;
-}
-
-estimator::EstimatorConfig estimator_config(const config::Config& cfg) {
-  try {
-    return parse_estimator_section(cfg.estimator);
-  } catch (const std::invalid_argument& e) {
-    throw config::ConfigError(cfg.estimator_pos.to_string() + ": " + e.what());
-  }
 }
 
 }  // namespace flowlens::daemon
