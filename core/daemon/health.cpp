@@ -1,8 +1,7 @@
 #include "daemon/health.h"
 
 #include <boost/json.hpp>
-
-#include <cmath>
+#include <fmt/format.h>
 
 namespace flowlens::daemon {
 
@@ -10,9 +9,10 @@ namespace {
 
 namespace json = boost::json;
 
-// Milliseconds are all a /health reader can use; more digits only make the text longer.
-double rounded(double seconds) {
-  return std::round(seconds * 1000) / 1000;
+// Seconds with millisecond precision, written as plain decimals: Boost.JSON would write a double
+// as "3.384E1", valid but hostile to the C plugins and shell scripts that read this text.
+std::string seconds(double s) {
+  return fmt::format("{:.3f}", s);
 }
 
 json::object to_object(const InstanceHealth& p) {
@@ -35,21 +35,17 @@ json::object to_object(const InstanceHealth& p) {
 }  // namespace
 
 std::string to_json(const DaemonHealth& health) {
-  json::object o;
-  o["version"] = health.version;
-  o["uptime_seconds"] = rounded(health.uptime_seconds);
-  o["bpf_attached"] = health.bpf_attached;
-  o["interface"] = health.interface;
-  o["last_tick_age_seconds"] = health.last_tick_age_seconds
-                                   ? json::value(rounded(*health.last_tick_age_seconds))
-                                   : json::value(nullptr);
-  o["flows"] = health.flows;
-  o["map_capacity"] = health.map_capacity;
   json::array plugins;
   plugins.reserve(health.plugins.size());
   for (const auto& p : health.plugins) plugins.push_back(to_object(p));
-  o["plugins"] = std::move(plugins);
-  return json::serialize(o);
+  // Written by hand only for the two decimals; strings and the rest go through Boost.JSON.
+  const auto text = [](const std::string& s) { return json::serialize(json::value(s)); };
+  return fmt::format(R"({{"version":{},"uptime_seconds":{},"bpf_attached":{},"interface":{},)"
+                     R"("last_tick_age_seconds":{},"flows":{},"map_capacity":{},"plugins":{}}})",
+                     text(health.version), seconds(health.uptime_seconds), health.bpf_attached,
+                     text(health.interface),
+                     health.last_tick_age_seconds ? seconds(*health.last_tick_age_seconds) : "null",
+                     health.flows, health.map_capacity, json::serialize(plugins));
 }
 
 }  // namespace flowlens::daemon

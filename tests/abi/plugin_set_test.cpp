@@ -78,9 +78,14 @@ TEST_F(PluginSetTest, HealthListsEveryInstanceWithKindStateAndSinkCounters) {
 
   DaemonHealth daemon;
   daemon.version = "9.9.9";
+  daemon.uptime_seconds = 33.84;
   daemon.plugins = health;
   const std::string json = to_json(daemon);
+  EXPECT_NE(json.find(R"({"version":"9.9.9","uptime_seconds":33.840,)"), std::string::npos)
+      << "plain decimals, not 3.384E1: " << json;
   EXPECT_NE(json.find(R"("last_tick_age_seconds":null)"), std::string::npos) << json;
+  daemon.last_tick_age_seconds = 0.25;
+  EXPECT_NE(to_json(daemon).find(R"("last_tick_age_seconds":0.250,)"), std::string::npos);
   EXPECT_NE(json.find(R"({"instance":"probe","plugin":"health-probe","version":"1.1.0",)"
                       R"("kind":"discovery","state":"started"})"),
             std::string::npos)
