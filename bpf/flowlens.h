@@ -81,7 +81,8 @@ struct flowlens_flow_value {
 static_assert(sizeof(struct flowlens_port_key) == 4, "port key layout is ABI with the kernel");
 static_assert(sizeof(struct flowlens_flow_key) == 24, "flow key layout is ABI with the kernel");
 static_assert(sizeof(struct flowlens_dir_counters) == 40, "counter layout is ABI with the kernel");
-static_assert(sizeof(struct flowlens_flow_value) == 104, "flow value layout is ABI with the kernel");
+static_assert(sizeof(struct flowlens_flow_value) == 104,
+              "flow value layout is ABI with the kernel");
 #endif
 
 #ifndef FLOWLENS_INLINE
@@ -93,13 +94,14 @@ static_assert(sizeof(struct flowlens_flow_value) == 104, "flow value layout is A
 #endif
 
 /* Shifts a direction's activity window forward to `sec` and marks `sec` active. */
-FLOWLENS_INLINE void flowlens_mark_active(struct flowlens_dir_counters *d, __u64 sec) {
+FLOWLENS_INLINE void flowlens_mark_active(struct flowlens_dir_counters* d, __u64 sec) {
   if (sec > d->active_sec) {
     __u64 shift = sec - d->active_sec;
     d->active_bits = shift >= FLOWLENS_ACTIVITY_SECONDS ? 0 : d->active_bits << shift;
     d->active_sec = sec;
   }
-  if (sec + FLOWLENS_ACTIVITY_SECONDS > d->active_sec) d->active_bits |= 1ULL << (d->active_sec - sec);
+  if (sec + FLOWLENS_ACTIVITY_SECONDS > d->active_sec)
+    d->active_bits |= 1ULL << (d->active_sec - sec);
 }
 
 /*
@@ -107,9 +109,9 @@ FLOWLENS_INLINE void flowlens_mark_active(struct flowlens_dir_counters *d, __u64
  * flow); `now_ns` is the packet's time, `frame_len` its L2 length, `tcp_flags` zero for UDP,
  * `is_query` non-zero for an ingress UDP payload starting FF FF FF FF.
  */
-FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value *v, int dir, __u64 frame_len,
+FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value* v, int dir, __u64 frame_len,
                                       __u64 now_ns, __u8 tcp_flags, int is_query) {
-  struct flowlens_dir_counters *d = &v->dir[dir & 1];
+  struct flowlens_dir_counters* d = &v->dir[dir & 1];
 
   __sync_fetch_and_add(&d->packets, 1);
   __sync_fetch_and_add(&d->bytes, frame_len);
