@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds everything and runs every test with ctest.
-# Run as root on Debian 12: BPF, network-namespace and dockerd tests need it. With
+# Run as root on Debian 12: the BPF and network-namespace tests need it. With
 # FLOWLENS_REQUIRE_PRIVILEGED=1 a privileged test that cannot run fails instead of skipping.
 #   scripts/test.sh             build/ + the whole suite
 #   scripts/test.sh --sanitize  then an ASan+UBSan build (build-asan/) running every test again but
