@@ -65,7 +65,8 @@ class Daemon {
         plugins_(services_),
         pipeline_(
             registry_, datapath_.flows(), estimator_,
-            [this](const std::vector<model::Endpoint>& eps) { watch(eps); }, datapath_.map_size()),
+            [this](const std::vector<model::Endpoint>& eps) { return watch(eps); },
+            datapath_.map_size()),
         signals_(io_, SIGINT, SIGTERM),
         timer_(io_) {
     bpf_attached_.store(datapath_.attached());
@@ -100,9 +101,10 @@ class Daemon {
     plugins_.start_all(selection.to_load, cfg_.core.plugin_dir);
   }
 
-  void watch(const std::vector<model::Endpoint>& endpoints) {
-    if (auto st = datapath_.set_watched(endpoints); !st)
-      spdlog::error("updating the watched ports failed: {}", st.error().what());
+  bool watch(const std::vector<model::Endpoint>& endpoints) {
+    auto st = datapath_.set_watched(endpoints);
+    if (!st) spdlog::error("updating the watched ports failed: {}", st.error().what());
+    return static_cast<bool>(st);
   }
 
   void schedule() {

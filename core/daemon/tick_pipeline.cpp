@@ -22,12 +22,12 @@ TickPipeline::TickPipeline(registry::ServerRegistry& registry, model::FlowTable&
 void TickPipeline::follow_registry() {
   if (registry_.generation() == seen_generation_) return;
   registry::MergedView view = registry_.merged();
-  seen_generation_ = view.generation;
-  for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c);
   std::vector<model::Endpoint> endpoints;
   for (const auto& s : view.servers)
     endpoints.insert(endpoints.end(), s.endpoints.begin(), s.endpoints.end());
-  watch_(endpoints);
+  if (!watch_(endpoints)) return;  // estimate with the old set; retry on the next tick
+  seen_generation_ = view.generation;
+  for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c);
   spdlog::info("watching {} servers on {} ports", view.servers.size(), endpoints.size());
   estimator_.set_servers(std::move(view.servers));
 }

@@ -16,8 +16,9 @@ namespace flowlens::daemon {
 
 class TickPipeline {
  public:
-  // Called with the merged endpoints whenever the registry changed, before the next read.
-  using WatchFn = std::function<void(const std::vector<model::Endpoint>&)>;
+  // Called with the merged endpoints whenever the registry changed, before the next read;
+  // returns false when the kernel map could not be updated, so the next tick tries again.
+  using WatchFn = std::function<bool(const std::vector<model::Endpoint>&)>;
 
   TickPipeline(registry::ServerRegistry& registry, model::FlowTable& flows,
                estimator::Estimator& estimator, WatchFn watch, uint32_t map_capacity);

@@ -95,9 +95,10 @@ model::Snapshot Estimator::tick(std::span<const model::FlowRecord> flows, uint64
   for (uint32_t i = 0; i < servers_.size(); ++i) {
     finish_server(i, now_ns, snap.servers[i]);
     const auto& e = snap.servers[i];
-    if (spdlog::should_log(spdlog::level::info))
-      spdlog::info("server {}: {} players{}", e.server_id, e.active_players,
-                   e.known ? "" : " (unknown: " + e.unknown_reason + ")");
+    // The daemon logs one summary line per tick at info; per server is detail.
+    if (debug)
+      spdlog::debug("server {}: {} players{}", e.server_id, e.active_players,
+                    e.known ? "" : " (unknown: " + e.unknown_reason + ")");
   }
   if (debug)
     for (const auto& d : decisions_)

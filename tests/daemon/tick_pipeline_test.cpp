@@ -1,0 +1,84 @@
+#include "daemon/tick_pipeline.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+
+#include "model/server_spec.h"
+
+namespace flowlens::daemon {
+namespace {
+
+// A flow table in memory: what read_all returns and what erase was asked to remove.
+class FakeTable : public model::FlowTable {
+ public:
+  void read_all(std::vector<model::FlowRecord>& out) override { out = records; }
+  void erase(std::span<const flowlens_flow_key> keys) override { erased += keys.size(); }
+  std::vector<model::FlowRecord> records;
+  size_t erased = 0;
+};
+
+model::FlowRecord flow(uint16_t server_port, uint16_t client_port) {
+  model::FlowRecord r;
+  r.key.client_addr[10] = r.key.client_addr[11] = 0xff;
+  r.key.client_addr[12] = 198;
+  r.key.client_addr[15] = 7;
+  r.key.client_port = htons(client_port);
+  r.key.server_port = htons(server_port);
+  r.key.proto = IPPROTO_UDP;
+  return r;
+}
+
+struct Fixture {
+  registry::ServerRegistry registry;
+  FakeTable table;
+  estimator::Estimator estimator;
+  std::vector<std::vector<model::Endpoint>> watched;
+  bool watch_ok = true;
+  TickPipeline pipeline{registry, table, estimator,
+                        [this](const std::vector<model::Endpoint>& eps) {
+                          watched.push_back(eps);
+                          return watch_ok;
+                        },
+                        /*map_capacity=*/100};
+};
+
+constexpr uint64_t kSecond = 1'000'000'000ULL;
+
+TEST(TickPipeline, FollowsRegistryChangesOnce) {
+  Fixture f;
+  f.registry.add("static", model::parse_server_spec("cs=27015/udp"));
+  f.pipeline.step(10 * kSecond, 0);
+  f.pipeline.step(11 * kSecond, 0);
+  ASSERT_EQ(f.watched.size(), 1u) << "an unchanged registry must not rewrite the BPF map";
+  EXPECT_EQ(f.watched[0].size(), 1u);
+  f.registry.add("static", model::parse_server_spec("mc=25565/tcp"));
+  auto snap = f.pipeline.step(12 * kSecond, 0);
+  ASSERT_EQ(f.watched.size(), 2u);
+  EXPECT_EQ(f.watched[1].size(), 2u);
+  EXPECT_EQ(snap->servers.size(), 2u) << "the estimator reports every registered server";
+}
+
+TEST(TickPipeline, RetriesWatchedPortsAfterAFailedUpdate) {
+  Fixture f;
+  f.registry.add("static", model::parse_server_spec("cs=27015/udp"));
+  f.watch_ok = false;
+  f.pipeline.step(10 * kSecond, 0);
+  f.watch_ok = true;
+  f.pipeline.step(11 * kSecond, 0);
+  f.pipeline.step(12 * kSecond, 0);
+  EXPECT_EQ(f.watched.size(), 2u) << "the failed update is retried once, then settled";
+}
+
+TEST(TickPipeline, FullFlowMapMakesEveryServerUnknown) {
+  Fixture f;
+  f.registry.add("static", model::parse_server_spec("cs=27015/udp"));
+  for (uint16_t p = 0; p < 100; ++p) f.table.records.push_back(flow(27015, 40000 + p));
+  auto snap = f.pipeline.step(100 * kSecond, 0);
+  ASSERT_EQ(snap->servers.size(), 1u);
+  EXPECT_FALSE(snap->servers[0].known) << "a full LRU map evicts players: the count is unknown";
+  EXPECT_EQ(snap->servers[0].unknown_reason, "flow map full");
+  EXPECT_EQ(f.pipeline.last_flow_count(), 100u);
+}
+
+}  // namespace
+}  // namespace flowlens::daemon
