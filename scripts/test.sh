@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 "$ROOT/scripts/install-deps.sh" --test
-"$ROOT/scripts/build.sh" "$ROOT/build"
+"$ROOT/scripts/build.sh" "$ROOT/build" -DFLOWLENS_BUILD_TESTS=ON
 status=0
 ctest --test-dir "$ROOT/build" --output-on-failure --no-tests=error "${CTEST_ARGS[@]}" || status=$?
 if [ "$SANITIZE" = 1 ]; then
