@@ -88,8 +88,9 @@ class Daemon {
     plugins_.stop_all();
     datapath_.detach();
     bpf_attached_.store(false);
-    spdlog::info("detached from {}; pinned maps kept in {}", datapath_.interface(),
-                 datapath_.pin_dir().empty() ? "(none)" : datapath_.pin_dir());
+    if (!datapath_.pin_dir().empty())
+      spdlog::info("pinned maps kept in {}: a restart continues from these counts",
+                   datapath_.pin_dir());
     return 0;
   }
 

@@ -7,7 +7,6 @@ when they leave, and no TC filter may be left on the interface after flowlensd e
 usage: live_netns_test.py FLOWLENSD"""
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, require_privileges  # noqa: E402
+from netns import (CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, report,  # noqa: E402
+                   require_privileges, stop_daemon)
 
 TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "game_traffic.py")
 PLAY_SECONDS = 30
@@ -90,13 +90,7 @@ def main():
             if reader.bad:
                 failures.append(f"non-JSON lines on stdout: {reader.bad[:3]}")
         finally:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                rc = daemon.wait(15)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                rc = "killed after 15 s"
-            err = daemon.stderr.read()
+            rc, err = stop_daemon(daemon, 15)
             server.kill()
             subprocess.run(["rm", "-rf", pin_dir])
         if rc != 0:
@@ -104,10 +98,7 @@ def main():
         left_over = hosts.tc_filters()
         if left_over:
             failures.append(f"TC filters left on {hosts.dev} after exit:\n{left_over}")
-    for f in failures:
-        print("FAIL:", f, file=sys.stderr)
-    print("live end-to-end:", "FAILED" if failures else "passed")
-    return 1 if failures else 0
+    return report("live end-to-end", failures)
 
 
 if __name__ == "__main__":

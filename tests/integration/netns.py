@@ -2,6 +2,7 @@
 namespace and a client namespace joined by a veth pair, with documentation-range addresses that
 exist only inside them."""
 import os
+import signal
 import subprocess
 import sys
 
@@ -79,3 +80,23 @@ class TestHosts:
         for where in ("ingress", "egress"):
             out += self.run_in(self.srv, "tc", "filter", "show", "dev", self.dev, where, check=False)
         return out.strip()
+
+
+def stop_daemon(proc, timeout):
+    """SIGTERM, then wait up to `timeout` s: (exit status or a sentence, what it wrote on stderr)."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        rc = f"killed after {timeout} s"
+    return rc, proc.stderr.read() if proc.stderr else ""
+
+
+def report(name, failures):
+    """Prints the failures and the verdict; returns the exit status."""
+    for f in failures:
+        print("FAIL:", f, file=sys.stderr)
+    print(f"{name}:", "FAILED" if failures else "passed")
+    return 1 if failures else 0

@@ -8,7 +8,6 @@ usage: plugins_netns_test.py FLOWLENSD PLUGIN_DIR BLOCKING_SINK_SO"""
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, require_privileges  # noqa: E402
+from netns import (CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, report,  # noqa: E402
+                   require_privileges, stop_daemon)
 
 TRAFFIC = os.path.join(HERE, "game_traffic.py")
 PLAY_SECONDS = 30
@@ -156,13 +156,7 @@ def main():
             if not skipped[1] > skipped[0]:
                 failures.append(f"the stuck sink's snapshots_skipped did not grow between two /health: {skipped}")
         finally:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                rc = daemon.wait(30)  # the stuck sink costs the runner's stop timeout
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                rc = "killed after 30 s"
-            err = daemon.stderr.read()
+            rc, err = stop_daemon(daemon, 30)  # the stuck sink costs the runner's stop timeout
             server.kill()
             subprocess.run(["rm", "-rf", pins])
         if rc != 0:
@@ -171,10 +165,7 @@ def main():
             failures.append("the log does not say that sink 'stuck' was stuck at shutdown")
         if hosts.tc_filters():
             failures.append(f"TC filters left after exit: {hosts.tc_filters()}")
-    for f in failures:
-        print("FAIL:", f, file=sys.stderr)
-    print("plugins end-to-end:", "FAILED" if failures else "passed")
-    return 1 if failures else 0
+    return report("plugins end-to-end", failures)
 
 
 if __name__ == "__main__":
