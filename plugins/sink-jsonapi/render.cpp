@@ -3,6 +3,7 @@
 #include "encoding.h"
 
 #include <boost/json.hpp>
+#include <flowlens/sdk/json_text.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@ namespace flowlens::jsonapi {
 namespace {
 
 namespace json = boost::json;
+namespace sdk = flowlens::sdk;
 
 // Whole numbers go out as integers: Boost.JSON writes every double with an exponent ("6E1"),
 // which clients that decode sample_window_seconds into an integer (as the original's Go
@@ -146,7 +148,7 @@ std::string render_health(const HealthReport& report) {
   for (const auto& [key, value] : report.host) {
     if (key != "last_tick_age_seconds" && !obj.contains(key)) obj[key] = value;
   }
-  return json::serialize(obj);
+  return sdk::to_json_text(obj);  // durations as 48.03, not 4.803E1
 }
 
 std::string render_index(std::string_view version, bool auth_required) {

@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include <flowlens/sdk/json_text.hpp>
+
 #include "bench_registry.h"
 
 namespace flowlens::bench {
@@ -12,39 +14,6 @@ namespace flowlens::bench {
 static std::map<std::string, SectionFn>& sections() {
   static std::map<std::string, SectionFn> s;
   return s;
-}
-
-// Boost.JSON writes doubles in exponent form (1E2); figures read better, and diff better, as
-// plain decimals, so the output is written by hand with three decimals at most.
-static void write_json(std::ostream& out, const boost::json::value& v) {
-  if (v.is_object()) {
-    out << '{';
-    bool first = true;
-    for (const auto& [k, child] : v.get_object()) {
-      out << (first ? "" : ",") << boost::json::serialize(boost::json::value(k)) << ':';
-      write_json(out, child);
-      first = false;
-    }
-    out << '}';
-  } else if (v.is_array()) {
-    out << '[';
-    bool first = true;
-    for (const auto& child : v.get_array()) {
-      out << (first ? "" : ",");
-      write_json(out, child);
-      first = false;
-    }
-    out << ']';
-  } else if (v.is_double()) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f", v.get_double());
-    std::string text = buf;
-    text.erase(text.find_last_not_of('0') + 1);  // 99.000 -> 99.
-    if (!text.empty() && text.back() == '.') text.pop_back();
-    out << text;
-  } else {
-    out << boost::json::serialize(v);
-  }
 }
 
 bool register_section(std::string name, SectionFn fn) {
@@ -86,8 +55,8 @@ int main(int argc, char** argv) {
     }
   }
   if (json) {
-    write_json(std::cout, report.json);
-    std::cout << '\n';
+    // Plain decimals (97.5, not 9.75E1): the figures are read by people and diffed.
+    std::cout << flowlens::sdk::to_json_text(report.json) << '\n';
     return 0;
   }
   std::printf("%-36s %14s  %-10s %s\n", "measurement", "value", "unit", "reference");
