@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "bpf/default_route.h"
+#include "bpf/jiffies_clock.h"
 #include "bpf/libbpf_log.h"
 #include "bpf/load_errors.h"
 #include "bpf/pinning.h"
@@ -25,6 +26,7 @@ struct Datapath::Impl {
   std::string interface;
   std::string pin_dir;
   uint32_t map_size = 0;
+  std::string clock;  // how packets are timed, e.g. "jiffies (HZ 250)"
   std::optional<WatchedPorts> watched;
   std::optional<FlowMapReader> reader;
   std::optional<TcAttachment> tc;  // declared last: detached before the skeleton goes
@@ -34,7 +36,27 @@ struct Datapath::Impl {
 
 namespace {
 
-Status configure(Skeleton<flowlens_bpf>& skel, const DatapathConfig& cfg, const std::string& pins) {
+// Chooses how the program times packets (see flowlens_now_ns) and says which, for the log.
+std::string set_packet_clock(Skeleton<flowlens_bpf>& skel) {
+  auto fitted = calibrate_jiffies_clock();
+  if (fitted) {
+    const JiffiesClock& c = fitted.value();
+    skel->rodata->flowlens_jiffy_ns = c.tick_ns;
+    skel->rodata->flowlens_jiffies_base = c.jiffies_base;
+    skel->rodata->flowlens_mono_base_ns = c.mono_base_ns;
+    return describe(c);
+  }
+  bool coarse =
+      libbpf_probe_bpf_helper(BPF_PROG_TYPE_SCHED_CLS, BPF_FUNC_ktime_get_coarse_ns, nullptr) == 1;
+  skel->rodata->flowlens_coarse_clock = coarse;
+  std::string helper = coarse ? "bpf_ktime_get_coarse_ns" : "bpf_ktime_get_ns";
+  spdlog::warn("{}; packets are timed with {} instead, about 20 ns more per packet",
+               fitted.error().what(), helper);
+  return helper;
+}
+
+Status configure(Skeleton<flowlens_bpf>& skel, const DatapathConfig& cfg, const std::string& pins,
+                 std::string* clock) {
   if (int r = bpf_map__set_max_entries(skel->maps.flowlens_flows, cfg.map_size); r != 0)
     return make_error("configure", r, "cannot size the flow map");
   // Slots are indexed by hash & mask, so the count must be a power of two.
@@ -46,8 +68,7 @@ Status configure(Skeleton<flowlens_bpf>& skel, const DatapathConfig& cfg, const 
   if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
     seed = static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   skel->rodata->flowlens_hash_seed = seed;
-  skel->rodata->flowlens_coarse_clock =
-      libbpf_probe_bpf_helper(BPF_PROG_TYPE_SCHED_CLS, BPF_FUNC_ktime_get_coarse_ns, nullptr) == 1;
+  *clock = set_packet_clock(skel);
   if (pins.empty()) return ok_status();
   for (bpf_map* map :
        {skel->maps.flowlens_flows, skel->maps.flowlens_admit, skel->maps.flowlens_ports})
@@ -91,7 +112,7 @@ Result<Datapath> Datapath::open(const DatapathConfig& config) {
 
   if (auto s = impl->skel.open(); !s) return s.error();
   impl->pin_dir = prepare_pin_dir(config.pin_dir);
-  if (auto s = configure(impl->skel, config, impl->pin_dir); !s) return s.error();
+  if (auto s = configure(impl->skel, config, impl->pin_dir, &impl->clock); !s) return s.error();
   if (auto s = impl->skel.load(); !s) return explain_load_error(-s.error().err);
   impl->map_size = config.map_size;
 
@@ -149,6 +170,9 @@ const std::string& Datapath::pin_dir() const {
 }
 uint32_t Datapath::map_size() const {
   return impl_->map_size;
+}
+const std::string& Datapath::clock() const {
+  return impl_->clock;
 }
 
 int Datapath::program_fd(flowlens_direction dir) const {

@@ -23,10 +23,22 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Set by the loader before load when the kernel has bpf_ktime_get_coarse_ns (5.11+): about 20 ns
- * cheaper per packet than bpf_ktime_get_ns, same clock at jiffy resolution, far finer than the
- * one-second activity window. The verifier prunes the branch not taken, so older kernels load. */
+/* Packet time, CLOCK_MONOTONIC at tick resolution (far finer than the one-second activity
+ * window). The loader fits jiffies to the monotonic clock before load (bpf/jiffies_clock.h) and
+ * sets flowlens_jiffy_ns: the verifier turns bpf_jiffies64() into a plain load, where a clock
+ * helper call costs about 20 ns, a quarter of a watched packet's cost. Without a fit it sets
+ * flowlens_coarse_clock when the kernel has bpf_ktime_get_coarse_ns (5.11+), the same clock as
+ * a helper. The verifier prunes the branches not taken, so older kernels load. */
+const volatile __u64 flowlens_jiffy_ns = 0;
+const volatile __u64 flowlens_jiffies_base = 0;
+const volatile __u64 flowlens_mono_base_ns = 0;
 const volatile __u8 flowlens_coarse_clock = 0;
+
+static __always_inline __u64 flowlens_now_ns(void) {
+  if (flowlens_jiffy_ns)
+    return flowlens_mono_base_ns + (bpf_jiffies64() - flowlens_jiffies_base) * flowlens_jiffy_ns;
+  return flowlens_coarse_clock ? bpf_ktime_get_coarse_ns() : bpf_ktime_get_ns();
+}
 
 // Watched ports as a bitmap (see flowlens.h), in .bss; WatchedPorts writes it with one update.
 struct flowlens_port_bitmap flowlens_watched_bits;
@@ -175,7 +187,7 @@ static __always_inline int flowlens_handle(struct __sk_buff* skb, const int dir)
   __u8 slot = pkt.key.proto == IPPROTO_TCP ? FLOWLENS_PORT_SLOT_TCP : FLOWLENS_PORT_SLOT_UDP;
   if (!(flowlens_watched_bits.bits[slot][port >> 3] & (1 << (port & 7)))) return TC_ACT_UNSPEC;
 
-  __u64 now = flowlens_coarse_clock ? bpf_ktime_get_coarse_ns() : bpf_ktime_get_ns();
+  __u64 now = flowlens_now_ns();
   __u64 len = skb->len;
   struct flowlens_flow_value* v = bpf_map_lookup_elem(&flowlens_flows, &pkt.key);
   if (v)

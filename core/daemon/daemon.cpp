@@ -213,8 +213,8 @@ int run_daemon(const RunOptions& opts) {
     spdlog::error("{}", datapath.error().what());
     return 1;
   }
-  spdlog::info("attached to {} (flow map {} entries, tick every {} ms)",
-               datapath.value().interface(), datapath.value().map_size(),
+  spdlog::info("attached to {} (flow map {} entries, packets timed by {}, tick every {} ms)",
+               datapath.value().interface(), datapath.value().map_size(), datapath.value().clock(),
                cfg.core.metrics_interval.count());
   Daemon daemon(opts, std::move(cfg), std::move(datapath.value()), est_cfg);
   return daemon.run();

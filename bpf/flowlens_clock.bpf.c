@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The clock probe: reads jiffies and CLOCK_MONOTONIC back to back so the loader can work out how
+ * jiffies map onto monotonic nanoseconds (bpf/jiffies_clock.cpp) before loading flowlens.bpf.c.
+ * Only ever run through BPF_PROG_TEST_RUN; never attached.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+__u64 flowlens_probe_jiffies;
+__u64 flowlens_probe_mono_ns;
+
+SEC("tc")
+int flowlens_clock_probe(struct __sk_buff* skb) {
+  /* Jiffies first: the monotonic time read after it is never earlier than that jiffy's tick. */
+  flowlens_probe_jiffies = bpf_jiffies64();
+  flowlens_probe_mono_ns = bpf_ktime_get_ns();
+  return TC_ACT_UNSPEC;
+}

@@ -1,0 +1,143 @@
+// How packets are timed: the loader fits jiffies to CLOCK_MONOTONIC (so the program reads a
+// clock without a helper call). What a user would notice if it were wrong is join and leave times
+// off, or drifting; so the fit is checked on synthetic probe samples for every common HZ, and the
+// loaded program's packet times are checked against CLOCK_MONOTONIC on the real kernel.
+#include <gtest/gtest.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "bpf/jiffies_clock.h"
+#include "bpf_harness.h"
+#include "packet_builder.h"
+#include "privileged.h"
+
+namespace flowlens::testing {
+namespace {
+
+using bpf::ClockSample;
+using bpf::fit_jiffies_clock;
+
+constexpr uint64_t kMs = 1000000;
+
+// What the probe would see sampling every `step_ns` for `span_ns` on a kernel with `hz`, whose
+// jiffy j0 began at `tick0_ns`, with the jiffies update landing `latency_ns` after each tick. A
+// run starting at `stall_at_ns` is held up for `stall_ns` between reading jiffies and the clock.
+std::vector<ClockSample> probe_samples(unsigned hz, uint64_t tick0_ns, uint64_t latency_ns,
+                                       uint64_t step_ns = 1300, uint64_t span_ns = 30 * kMs,
+                                       uint64_t stall_at_ns = 0, uint64_t stall_ns = 0) {
+  const uint64_t tick = (1000000000ULL + hz / 2) / hz;
+  const uint64_t j0 = 4294892296ULL;  // INITIAL_JIFFIES at HZ 250 plus some uptime
+  std::vector<ClockSample> out;
+  for (uint64_t t = tick0_ns + tick / 3; t < tick0_ns + span_ns; t += step_ns) {
+    uint64_t jiffies = j0 + (t - tick0_ns - latency_ns) / tick;
+    uint64_t held = stall_at_ns && t <= stall_at_ns && stall_at_ns < t + step_ns ? stall_ns : 0;
+    out.push_back({jiffies, t + 80 + held});  // the monotonic read comes just after
+    t += held;
+  }
+  return out;
+}
+
+TEST(JiffiesClockFit, FindsTheTickOfEveryCommonHzAndABaseNoLaterThanTheTick) {
+  const uint64_t tick0 = 12345 * kMs;
+  for (unsigned hz : {100u, 250u, 300u, 1000u}) {
+    auto fit = fit_jiffies_clock(probe_samples(hz, tick0, 2000));
+    ASSERT_TRUE(fit) << "HZ " << hz << ": " << fit.error().what();
+    const auto& c = fit.value();
+    EXPECT_EQ(c.hz, hz);
+    EXPECT_EQ(c.tick_ns, (1000000000ULL + hz / 2) / hz);
+    // The jiffy that began at tick0 + 10 ticks: never ahead of that tick, at most a sample late.
+    const uint64_t j = 4294892296ULL + 10;
+    const uint64_t truth = tick0 + 10 * c.tick_ns;
+    EXPECT_LE(c.to_mono_ns(j), truth + 2000) << "HZ " << hz;
+    EXPECT_GE(c.to_mono_ns(j) + 2000, truth) << "HZ " << hz;
+  }
+}
+
+TEST(JiffiesClockFit, AnInterruptedProbeRunDoesNotMoveTheClockAhead) {
+  // Held up across the tick that begins jiffy j0 + 4: that edge alone looks 0.9 ms later.
+  const uint64_t tick0 = 500 * kMs, tick = 4 * kMs;
+  auto samples = probe_samples(250, tick0, 0, 1300, 30 * kMs, tick0 + 4 * tick - 100000, 900000);
+  auto fit = fit_jiffies_clock(samples);
+  ASSERT_TRUE(fit) << fit.error().what();
+  EXPECT_EQ(fit.value().hz, 250u);
+  const uint64_t j = 4294892296ULL + 6;
+  EXPECT_LE(fit.value().to_mono_ns(j), tick0 + 6 * tick);
+  EXPECT_GE(fit.value().to_mono_ns(j) + 2000, tick0 + 6 * tick);
+}
+
+TEST(JiffiesClockFit, RefusesTooFewEdgesAnUnknownTickAndTimeGoingBack) {
+  auto one_edge = probe_samples(100, 100 * kMs, 0, 1300, 12 * kMs);
+  auto fit = fit_jiffies_clock(one_edge);
+  ASSERT_FALSE(fit);
+  EXPECT_NE(fit.error().what().find("at least two"), std::string::npos) << fit.error().what();
+
+  // A 3.7 ms jiffy is no CONFIG_HZ (250 is 4 ms, 300 is 3.33 ms).
+  std::vector<ClockSample> odd;
+  for (uint64_t j = 0; j < 10; ++j) {
+    odd.push_back({1000 + j, 1000 * kMs + j * 3700000 - 500});
+    odd.push_back({1001 + j, 1000 * kMs + j * 3700000 + 500});
+  }
+  fit = fit_jiffies_clock(odd);
+  ASSERT_FALSE(fit);
+  EXPECT_NE(fit.error().what().find("matches no CONFIG_HZ"), std::string::npos)
+      << fit.error().what();
+
+  std::vector<ClockSample> back = {{10, 5 * kMs}, {11, 4 * kMs}, {12, 9 * kMs}};
+  EXPECT_FALSE(fit_jiffies_clock(back));
+}
+
+uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + ts.tv_nsec;
+}
+
+// CONFIG_HZ from /proc/config.gz, when the kernel exposes its config; 0 when it does not.
+unsigned kernel_config_hz() {
+  FILE* p = popen("zcat /proc/config.gz 2>/dev/null | grep '^CONFIG_HZ='", "r");
+  if (!p) return 0;
+  unsigned hz = 0;
+  if (std::fscanf(p, "CONFIG_HZ=%u", &hz) != 1) hz = 0;
+  pclose(p);
+  return hz;
+}
+
+TEST(PacketClock, PacketTimesFollowMonotonicTimeWithinATickAndNeverAhead) {
+  if (geteuid() != 0) FLOWLENS_PRIVILEGED_UNAVAILABLE("needs root to load BPF");
+  auto dp = open_test_datapath();
+  ASSERT_TRUE(dp) << dp.error().what();
+  ASSERT_EQ(dp.value().clock().rfind("jiffies (HZ ", 0), 0u)
+      << "this kernel has bpf_jiffies64, so the fit must succeed; got " << dp.value().clock();
+  auto fit = bpf::calibrate_jiffies_clock();
+  ASSERT_TRUE(fit) << fit.error().what();
+  if (unsigned hz = kernel_config_hz()) {
+    EXPECT_EQ(fit.value().hz, hz) << "/proc/config.gz";
+  }
+  const uint64_t tick = fit.value().tick_ns;
+
+  std::vector<model::Endpoint> watched = {{27015, IPPROTO_UDP}};
+  ASSERT_TRUE(dp.value().set_watched(watched));
+  const auto frame = PacketBuilder().ipv4("192.0.2.77", "198.51.100.1").udp(40077, 27015).build();
+  const auto key = flow_key("192.0.2.77", 40077, 27015, IPPROTO_UDP);
+  const int prog = dp.value().program_fd(FLOWLENS_DIR_IN);
+  run_frame(prog, frame, 2);  // admitted
+
+  // Over about 300 ms, spread so the checks land at every phase of the tick.
+  for (int i = 0; i < 60; ++i) {
+    const uint64_t before = monotonic_ns();
+    ASSERT_EQ(run_frame(prog, frame).err, 0);
+    const uint64_t after = monotonic_ns();
+    auto v = lookup_flow(dp.value().flow_map_fd(), key);
+    ASSERT_TRUE(v);
+    const uint64_t t = v->dir[FLOWLENS_DIR_IN].last_ns;
+    EXPECT_LE(t, after) << "run " << i << ": packet time ahead of CLOCK_MONOTONIC";
+    EXPECT_GE(t + tick + kMs, before) << "run " << i << ": packet time more than a tick behind";
+    std::this_thread::sleep_for(std::chrono::microseconds(4900 + 37 * i));
+  }
+}
+
+}  // namespace
+}  // namespace flowlens::testing
