@@ -12,11 +12,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 __u64 flowlens_probe_jiffies;
 __u64 flowlens_probe_mono_ns;
+__u64 flowlens_probe_jiffies_after;
 
 SEC("tc")
 int flowlens_clock_probe(struct __sk_buff* skb) {
-  /* Jiffies first: the monotonic time read after it is never earlier than that jiffy's tick. */
+  /* Jiffies on both sides of the clock read: when they agree, jiffies had that value at the
+   * monotonic time read, even if an interrupt held the program up in between. */
   flowlens_probe_jiffies = bpf_jiffies64();
   flowlens_probe_mono_ns = bpf_ktime_get_ns();
+  flowlens_probe_jiffies_after = bpf_jiffies64();
   return TC_ACT_UNSPEC;
 }

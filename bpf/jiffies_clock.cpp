@@ -2,7 +2,9 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -17,13 +19,21 @@ namespace flowlens::bpf {
 namespace {
 
 constexpr uint64_t kNsPerSec = 1000000000ULL;
+constexpr uint64_t kNsPerMs = 1000000ULL;
 // Every CONFIG_HZ a Linux architecture offers (kernel/Kconfig.hz and the arch Kconfigs).
 constexpr unsigned kKnownHz[] = {24, 32, 48, 64, 100, 128, 250, 256, 300, 512, 1000, 1024, 1200};
-// 250 and 256 (1000 and 1024) are 2.4% apart; a 30 ms measurement is good to well under 0.1%.
+// 250 and 256 (1000 and 1024) are 2.4% apart; 50 ms of edges measure the tick to about 0.01%.
 constexpr double kHzTolerance = 0.01;
-// Sampling goes on until the edges span this long: several ticks at any HZ but the lowest.
-constexpr uint64_t kSampleSpanNs = 30 * 1000000ULL;
+// Sampling goes on until the edges span this long: five ticks at HZ 100, fifty at HZ 1000.
+constexpr uint64_t kSampleSpanNs = 50 * kNsPerMs;
 constexpr auto kSampleLimit = std::chrono::milliseconds(250);
+// A sampler descheduled across an edge sees it only through a wide gap; such edges are left out.
+constexpr uint64_t kMaxEdgeGapNs = 50000;
+// How far one tick's jiffies update may land from where the fitted clock puts it (timer interrupt
+// latency) before the fit is refused, at most a quarter tick: a wrong HZ drifts past this.
+constexpr uint64_t kMaxResidualNs = kNsPerMs / 2;
+// A busy machine can spoil a sampling run; the next one usually fits.
+constexpr int kAttempts = 3;
 
 // The kernel's TICK_NSEC for a CONFIG_HZ.
 uint64_t tick_nsec(unsigned hz) {
@@ -34,7 +44,7 @@ Error clock_error(std::string message) {
   return Error{"clock", 0, std::move(message)};
 }
 
-// Probe samples kept in pairs around each jiffy edge (the samples in between add nothing).
+// Consistent probe samples, kept in pairs around each jiffy edge (the ones in between add nothing).
 Result<std::vector<ClockSample>> sample_edges(const Skeleton<flowlens_clock_bpf>& probe) {
   const int fd = bpf_program__fd(probe->progs.flowlens_clock_probe);
   const uint8_t frame[64] = {};  // any frame: the probe only reads clocks
@@ -42,17 +52,21 @@ Result<std::vector<ClockSample>> sample_edges(const Skeleton<flowlens_clock_bpf>
     LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame));
     if (bpf_prog_test_run_opts(fd, &opts) != 0)
       return make_error("clock", -errno, "cannot run the clock probe");
-    s = {probe->bss->flowlens_probe_jiffies, probe->bss->flowlens_probe_mono_ns};
+    s = {probe->bss->flowlens_probe_jiffies, probe->bss->flowlens_probe_mono_ns,
+         probe->bss->flowlens_probe_jiffies_after};
     return ok_status();
   };
 
   std::vector<ClockSample> kept;
   ClockSample prev, cur;
-  if (auto s = run(prev); !s) return s.error();
+  do {
+    if (auto s = run(prev); !s) return s.error();
+  } while (!prev.consistent());
   const auto start = std::chrono::steady_clock::now();
   uint64_t first_edge_ns = 0;
   while (std::chrono::steady_clock::now() - start < kSampleLimit) {
     if (auto s = run(cur); !s) return s.error();
+    if (!cur.consistent()) continue;
     if (cur.jiffies != prev.jiffies) {
       kept.push_back(prev);
       kept.push_back(cur);
@@ -67,20 +81,44 @@ Result<std::vector<ClockSample>> sample_edges(const Skeleton<flowlens_clock_bpf>
 }  // namespace
 
 Result<JiffiesClock> fit_jiffies_clock(std::span<const ClockSample> s) {
-  std::vector<size_t> edges;
-  for (size_t i = 1; i < s.size(); ++i) {
-    if (s[i].jiffies < s[i - 1].jiffies || s[i].mono_ns < s[i - 1].mono_ns)
+  // An edge's tick fell between the two samples around it.
+  struct Edge {
+    uint64_t jiffies, before_ns, after_ns;
+    double mid() const { return (static_cast<double>(before_ns) + after_ns) / 2; }
+  };
+  std::vector<Edge> edges;
+  size_t seen = 0;
+  const ClockSample* prev = nullptr;
+  for (const ClockSample& cur : s) {
+    if (!cur.consistent()) continue;  // its clock read may be from after the next tick
+    if (prev && (cur.jiffies < prev->jiffies || cur.mono_ns < prev->mono_ns))
       return clock_error("probe samples go backwards");
-    if (s[i].jiffies != s[i - 1].jiffies) edges.push_back(i);
+    if (prev && cur.jiffies != prev->jiffies) {
+      ++seen;
+      if (cur.mono_ns - prev->mono_ns <= kMaxEdgeGapNs)
+        edges.push_back({cur.jiffies, prev->mono_ns, cur.mono_ns});
+    }
+    prev = &cur;
   }
   if (edges.size() < 2)
-    return clock_error("the probe saw jiffies change " + std::to_string(edges.size()) +
-                       " time(s); at least two are needed");
+    return clock_error("the probe saw jiffies change " + std::to_string(seen) + " time(s), " +
+                       std::to_string(edges.size()) + " of them closely; at least two are needed");
 
-  // An edge's tick fell between the two samples around it; the midpoint is its best estimate.
-  auto mid = [&](size_t i) { return (s[i - 1].mono_ns + s[i].mono_ns) / 2.0; };
-  const size_t a = edges.front(), b = edges.back();
-  const double measured = (mid(b) - mid(a)) / static_cast<double>(s[b].jiffies - s[a].jiffies);
+  // Least squares of edge time against jiffies: one late timer interrupt barely moves the slope.
+  const uint64_t j0 = edges.front().jiffies;
+  const double t0 = edges.front().mid();
+  double mean_x = 0, mean_y = 0;
+  for (const Edge& e : edges) {
+    mean_x += static_cast<double>(e.jiffies - j0) / static_cast<double>(edges.size());
+    mean_y += (e.mid() - t0) / static_cast<double>(edges.size());
+  }
+  double sxy = 0, sxx = 0;
+  for (const Edge& e : edges) {
+    const double dx = static_cast<double>(e.jiffies - j0) - mean_x;
+    sxy += dx * (e.mid() - t0 - mean_y);
+    sxx += dx * dx;
+  }
+  const double measured = sxy / sxx;
   unsigned hz = 0;
   double off = std::numeric_limits<double>::infinity();
   for (unsigned candidate : kKnownHz) {
@@ -94,16 +132,27 @@ Result<JiffiesClock> fit_jiffies_clock(std::span<const ClockSample> s) {
   JiffiesClock c;
   c.hz = hz;
   c.tick_ns = tick_nsec(hz);
-  c.jiffies_base = s[a].jiffies;
-  // Each edge bounds the base tick from below by the sample before it. The lowest bound wins: a
-  // probe run interrupted between its two reads can only push its own bound too high, and a
-  // clock that is never ahead of CLOCK_MONOTONIC keeps "now - last packet" from going negative.
+  c.jiffies_base = j0;
+  // Every edge must sit where the fitted tick puts it, give or take interrupt latency.
+  std::vector<double> offsets;
+  for (const Edge& e : edges)
+    offsets.push_back(e.mid() - static_cast<double>((e.jiffies - j0) * c.tick_ns));
+  std::vector<double> sorted = offsets;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  const double allowed = static_cast<double>(std::min(kMaxResidualNs, c.tick_ns / 4));
+  for (double o : offsets)
+    if (std::abs(o - median) > allowed)
+      return clock_error("jiffies did not keep time with CLOCK_MONOTONIC at HZ " +
+                         std::to_string(hz) + " (one tick " +
+                         std::to_string(std::llround(std::abs(o - median) / 1000)) + " us off)");
+
+  // Each edge bounds the base tick from below by the sample before it; the lowest bound is kept,
+  // so the clock is never ahead of CLOCK_MONOTONIC and "now - last packet" never goes negative.
   int64_t base = std::numeric_limits<int64_t>::max();
-  for (size_t i : edges) {
-    int64_t bound = static_cast<int64_t>(s[i - 1].mono_ns) -
-                    static_cast<int64_t>((s[i].jiffies - c.jiffies_base) * c.tick_ns);
-    base = std::min(base, bound);
-  }
+  for (const Edge& e : edges)
+    base = std::min(base, static_cast<int64_t>(e.before_ns) -
+                              static_cast<int64_t>((e.jiffies - j0) * c.tick_ns));
   if (base < 0) return clock_error("probe samples do not fit one clock");
   c.mono_base_ns = static_cast<uint64_t>(base);
   return c;
@@ -120,9 +169,13 @@ Result<JiffiesClock> calibrate_jiffies_clock() {
   Skeleton<flowlens_clock_bpf> probe;
   if (auto s = probe.open(); !s) return s.error();
   if (auto s = probe.load(); !s) return s.error();
-  auto samples = sample_edges(probe);
-  if (!samples) return samples.error();
-  auto fitted = fit_jiffies_clock(samples.value());
+  Result<JiffiesClock> fitted = clock_error("not sampled");
+  for (int attempt = 0; attempt < kAttempts && !fitted; ++attempt) {
+    auto samples = sample_edges(probe);
+    if (!samples) return samples.error();
+    fitted = fit_jiffies_clock(samples.value());
+    if (!fitted) spdlog::debug("jiffies fit, try {}: {}", attempt + 1, fitted.error().what());
+  }
   if (fitted) known = fitted.value();
   return fitted;
 }

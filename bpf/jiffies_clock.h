@@ -25,18 +25,22 @@ struct JiffiesClock {
   }
 };
 
-// One run of the probe program (bpf/flowlens_clock.bpf.c): jiffies, then CLOCK_MONOTONIC.
+// One run of the probe program (bpf/flowlens_clock.bpf.c): jiffies, CLOCK_MONOTONIC, jiffies.
 struct ClockSample {
   uint64_t jiffies = 0;
   uint64_t mono_ns = 0;
+  uint64_t jiffies_after = 0;  // differs from `jiffies` when a tick fell inside the run
+
+  bool consistent() const { return jiffies == jiffies_after; }
 };
 
-// Fits the clock to probe samples in time order, where a sample whose jiffies differ from the one
-// before it was taken right after that earlier one (an edge). Fails, saying why, when fewer than
-// two edges were seen or the measured tick matches no CONFIG_HZ Linux offers within 1%.
+// Fits the clock to probe samples in time order; a jiffies change between two consistent samples
+// taken back to back (an edge) brackets a tick. Edges seen through a wide gap are left out. Fails,
+// saying why, with fewer than two edges, a tick that matches no CONFIG_HZ Linux offers within 1%,
+// or an edge further from the fitted ticks than timer-interrupt latency explains.
 Result<JiffiesClock> fit_jiffies_clock(std::span<const ClockSample> samples);
 
-// Runs the probe for a few ticks (about 30 ms, at most 250 ms) and fits the clock. The result is
+// Runs the probe for about 50 ms (at most three tries of 250 ms) and fits the clock. The result is
 // kept for the life of the process: the relation holds until the machine reboots.
 Result<JiffiesClock> calibrate_jiffies_clock();
 

@@ -21,20 +21,25 @@ using bpf::ClockSample;
 using bpf::fit_jiffies_clock;
 
 constexpr uint64_t kMs = 1000000;
+constexpr uint64_t kJiffies0 = 4294892296ULL;  // INITIAL_JIFFIES at HZ 250 plus some uptime
 
-// What the probe would see sampling every `step_ns` for `span_ns` on a kernel with `hz`, whose
-// jiffy j0 began at `tick0_ns`, with the jiffies update landing `latency_ns` after each tick. A
-// run starting at `stall_at_ns` is held up for `stall_ns` between reading jiffies and the clock.
-std::vector<ClockSample> probe_samples(unsigned hz, uint64_t tick0_ns, uint64_t latency_ns,
-                                       uint64_t step_ns = 1300, uint64_t span_ns = 30 * kMs,
+uint64_t tick_of(unsigned hz) {
+  return (1000000000ULL + hz / 2) / hz;
+}
+
+// What the probe would see sampling every `step_ns` for `span_ns` on a kernel ticking every
+// `tick` ns, whose jiffy kJiffies0 began at `tick0_ns`, with the jiffies update landing
+// `latency_ns` after each tick. A run starting at `stall_at_ns` is held up for `stall_ns` after its
+// first jiffies read.
+std::vector<ClockSample> probe_samples(uint64_t tick, uint64_t tick0_ns, uint64_t latency_ns,
+                                       uint64_t step_ns = 1300, uint64_t span_ns = 50 * kMs,
                                        uint64_t stall_at_ns = 0, uint64_t stall_ns = 0) {
-  const uint64_t tick = (1000000000ULL + hz / 2) / hz;
-  const uint64_t j0 = 4294892296ULL;  // INITIAL_JIFFIES at HZ 250 plus some uptime
+  auto jiffies_at = [&](uint64_t t) { return kJiffies0 + (t - tick0_ns - latency_ns) / tick; };
   std::vector<ClockSample> out;
   for (uint64_t t = tick0_ns + tick / 3; t < tick0_ns + span_ns; t += step_ns) {
-    uint64_t jiffies = j0 + (t - tick0_ns - latency_ns) / tick;
     uint64_t held = stall_at_ns && t <= stall_at_ns && stall_at_ns < t + step_ns ? stall_ns : 0;
-    out.push_back({jiffies, t + 80 + held});  // the monotonic read comes just after
+    uint64_t mono = t + 80 + held;
+    out.push_back({jiffies_at(t), mono, jiffies_at(mono + 40)});
     t += held;
   }
   return out;
@@ -43,50 +48,71 @@ std::vector<ClockSample> probe_samples(unsigned hz, uint64_t tick0_ns, uint64_t 
 TEST(JiffiesClockFit, FindsTheTickOfEveryCommonHzAndABaseNoLaterThanTheTick) {
   const uint64_t tick0 = 12345 * kMs;
   for (unsigned hz : {100u, 250u, 300u, 1000u}) {
-    auto fit = fit_jiffies_clock(probe_samples(hz, tick0, 2000));
+    auto fit = fit_jiffies_clock(probe_samples(tick_of(hz), tick0, 2000));
     ASSERT_TRUE(fit) << "HZ " << hz << ": " << fit.error().what();
     const auto& c = fit.value();
     EXPECT_EQ(c.hz, hz);
-    EXPECT_EQ(c.tick_ns, (1000000000ULL + hz / 2) / hz);
+    EXPECT_EQ(c.tick_ns, tick_of(hz));
     // The jiffy that began at tick0 + 10 ticks: never ahead of that tick, at most a sample late.
-    const uint64_t j = 4294892296ULL + 10;
+    const uint64_t j = kJiffies0 + 10;
     const uint64_t truth = tick0 + 10 * c.tick_ns;
     EXPECT_LE(c.to_mono_ns(j), truth + 2000) << "HZ " << hz;
     EXPECT_GE(c.to_mono_ns(j) + 2000, truth) << "HZ " << hz;
   }
 }
 
-TEST(JiffiesClockFit, AnInterruptedProbeRunDoesNotMoveTheClockAhead) {
-  // Held up across the tick that begins jiffy j0 + 4: that edge alone looks 0.9 ms later.
+TEST(JiffiesClockFit, AProbeRunHeldUpAcrossATickIsLeftOut) {
+  // Held up across the tick that begins jiffy j0 + 4: its clock read is 0.8 ms past that tick.
   const uint64_t tick0 = 500 * kMs, tick = 4 * kMs;
-  auto samples = probe_samples(250, tick0, 0, 1300, 30 * kMs, tick0 + 4 * tick - 100000, 900000);
+  auto samples = probe_samples(tick, tick0, 0, 1300, 50 * kMs, tick0 + 4 * tick - 100000, 900000);
   auto fit = fit_jiffies_clock(samples);
   ASSERT_TRUE(fit) << fit.error().what();
   EXPECT_EQ(fit.value().hz, 250u);
-  const uint64_t j = 4294892296ULL + 6;
+  const uint64_t j = kJiffies0 + 6;
   EXPECT_LE(fit.value().to_mono_ns(j), tick0 + 6 * tick);
   EXPECT_GE(fit.value().to_mono_ns(j) + 2000, tick0 + 6 * tick);
 }
 
-TEST(JiffiesClockFit, RefusesTooFewEdgesAnUnknownTickAndTimeGoingBack) {
-  auto one_edge = probe_samples(100, 100 * kMs, 0, 1300, 12 * kMs);
-  auto fit = fit_jiffies_clock(one_edge);
+TEST(JiffiesClockFit, AnEdgeSeenThroughAGapIsLeftOut) {
+  // The sampler was off the CPU for 3 ms around the tick of jiffy j0 + 5.
+  const uint64_t tick0 = 700 * kMs, tick = 4 * kMs;
+  auto samples = probe_samples(tick, tick0, 0);
+  std::erase_if(samples, [&](const ClockSample& s) {
+    return s.mono_ns > tick0 + 5 * tick - 1 * kMs && s.mono_ns < tick0 + 5 * tick + 2 * kMs;
+  });
+  auto fit = fit_jiffies_clock(samples);
+  ASSERT_TRUE(fit) << fit.error().what();
+  EXPECT_EQ(fit.value().hz, 250u);
+  EXPECT_LE(fit.value().to_mono_ns(kJiffies0 + 9), tick0 + 9 * tick);
+  EXPECT_GE(fit.value().to_mono_ns(kJiffies0 + 9) + 2000, tick0 + 9 * tick);
+}
+
+TEST(JiffiesClockFit, RefusesTooFewEdgesAnUnknownTickALateTickAndTimeGoingBack) {
+  auto fit = fit_jiffies_clock(probe_samples(tick_of(100), 100 * kMs, 0, 1300, 12 * kMs));
   ASSERT_FALSE(fit);
   EXPECT_NE(fit.error().what().find("at least two"), std::string::npos) << fit.error().what();
 
   // A 3.7 ms jiffy is no CONFIG_HZ (250 is 4 ms, 300 is 3.33 ms).
-  std::vector<ClockSample> odd;
-  for (uint64_t j = 0; j < 10; ++j) {
-    odd.push_back({1000 + j, 1000 * kMs + j * 3700000 - 500});
-    odd.push_back({1001 + j, 1000 * kMs + j * 3700000 + 500});
-  }
-  fit = fit_jiffies_clock(odd);
+  fit = fit_jiffies_clock(probe_samples(3700000, 100 * kMs, 0));
   ASSERT_FALSE(fit);
   EXPECT_NE(fit.error().what().find("matches no CONFIG_HZ"), std::string::npos)
       << fit.error().what();
 
-  std::vector<ClockSample> back = {{10, 5 * kMs}, {11, 4 * kMs}, {12, 9 * kMs}};
-  EXPECT_FALSE(fit_jiffies_clock(back));
+  // One jiffies update landing 2 ms after its tick: jiffies did not keep time while sampled.
+  const uint64_t tick0 = 100 * kMs, tick = 4 * kMs;
+  auto late = probe_samples(tick, tick0, 0);
+  for (auto& s : late) {
+    if (s.mono_ns >= tick0 + 6 * tick && s.mono_ns < tick0 + 6 * tick + 2 * kMs)
+      s.jiffies = s.jiffies_after = kJiffies0 + 5;
+  }
+  fit = fit_jiffies_clock(late);
+  ASSERT_FALSE(fit);
+  EXPECT_NE(fit.error().what().find("did not keep time"), std::string::npos) << fit.error().what();
+
+  std::vector<ClockSample> back = {{10, 5 * kMs, 10}, {11, 4 * kMs, 11}, {12, 9 * kMs, 12}};
+  fit = fit_jiffies_clock(back);
+  ASSERT_FALSE(fit);
+  EXPECT_NE(fit.error().what().find("backwards"), std::string::npos) << fit.error().what();
 }
 
 uint64_t monotonic_ns() {
