@@ -58,17 +58,15 @@ Result<std::vector<ClockSample>> sample_edges(const Skeleton<flowlens_clock_bpf>
   };
 
   std::vector<ClockSample> kept;
-  ClockSample prev, cur;
-  do {
-    if (auto s = run(prev); !s) return s.error();
-  } while (!prev.consistent());
-  const auto start = std::chrono::steady_clock::now();
+  std::optional<ClockSample> prev;
   uint64_t first_edge_ns = 0;
+  const auto start = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - start < kSampleLimit) {
+    ClockSample cur;
     if (auto s = run(cur); !s) return s.error();
     if (!cur.consistent()) continue;
-    if (cur.jiffies != prev.jiffies) {
-      kept.push_back(prev);
+    if (prev && cur.jiffies != prev->jiffies) {
+      kept.push_back(*prev);
       kept.push_back(cur);
       if (first_edge_ns == 0) first_edge_ns = cur.mono_ns;
       if (cur.mono_ns - first_edge_ns >= kSampleSpanNs) break;
