@@ -142,7 +142,7 @@ std::shared_ptr<const LoadedPlugin> load_plugin(const std::filesystem::path& dir
   std::filesystem::path file = directory / (std::string(name) + ".so");
   if (std::filesystem::exists(file)) return load_plugin_file(file);
   for (const PluginInfo& info : list_plugins(directory)) {
-    if (info.error.empty() && info.name == name) return load_plugin_file(info.file);
+    if (info.plugin && info.plugin->name == name) return info.plugin;
   }
   throw PluginError("plugin '" + std::string(name) + "' is not installed: no " + file.string() +
                     " and no plugin of that name in " + directory.string());

@@ -15,13 +15,7 @@ std::vector<PluginInfo> list_plugins(const std::filesystem::path& directory) {
     PluginInfo info;
     info.file = entry.path();
     try {
-      auto plugin = load_plugin_file(entry.path());
-      info.name = plugin->name;
-      info.version = plugin->version;
-      info.description = plugin->description;
-      info.abi_major = plugin->abi_major;
-      info.abi_minor = plugin->abi_minor;
-      info.capabilities = plugin->capabilities;
+      info.plugin = load_plugin_file(entry.path());
     } catch (const std::exception& e) {
       info.error = e.what();
     }
@@ -38,16 +32,17 @@ std::string format_plugin_list(const std::vector<PluginInfo>& plugins) {
   std::snprintf(line, sizeof line, "%-24s %-10s %-6s %-15s %s\n", "NAME", "VERSION", "ABI",
                 "CAPABILITIES", "FILE");
   out += line;
-  for (const PluginInfo& p : plugins) {
-    if (!p.error.empty()) continue;
+  for (const PluginInfo& info : plugins) {
+    if (!info.plugin) continue;
+    const LoadedPlugin& p = *info.plugin;
     std::string abi = std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor);
     std::snprintf(line, sizeof line, "%-24s %-10s %-6s %-15s %s\n", p.name.c_str(),
                   p.version.c_str(), abi.c_str(), capabilities_to_string(p.capabilities).c_str(),
-                  p.file.c_str());
+                  info.file.c_str());
     out += line;
   }
-  for (const PluginInfo& p : plugins) {
-    if (!p.error.empty()) out += "refused: " + p.error + "\n";
+  for (const PluginInfo& info : plugins) {
+    if (!info.plugin) out += "refused: " + info.error + "\n";
   }
   return out;
 }

@@ -2,22 +2,19 @@
 // for each one refused.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "plugin_host/loader.h"
 
 namespace flowlens::plugin_host {
 
 struct PluginInfo {
-  std::filesystem::path file;
-  std::string name;
-  std::string version;
-  std::string description;
-  uint32_t abi_major = 0;
-  uint32_t abi_minor = 0;
-  uint32_t capabilities = 0;
-  std::string error;  // non-empty: refused, and why (the other fields are then empty)
+  std::filesystem::path file;                  // the .so found in the directory
+  std::shared_ptr<const LoadedPlugin> plugin;  // null when refused
+  std::string error;                           // why it was refused; empty when loaded
 };
 
 // Every `*.so` in `directory`, sorted by file name. A missing directory gives an empty list.

@@ -14,7 +14,7 @@ CLI::App* register_plugins_command(CLI::App& app, std::string* plugin_dir) {
     std::vector<PluginInfo> plugins = list_plugins(*plugin_dir);
     std::fputs(format_plugin_list(plugins).c_str(), stdout);
     for (const PluginInfo& p : plugins) {
-      if (!p.error.empty()) throw CLI::RuntimeError(1);
+      if (!p.plugin) throw CLI::RuntimeError(1);
     }
   });
   return cmd;

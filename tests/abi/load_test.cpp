@@ -152,8 +152,10 @@ TEST(PluginList, ListsGoodPluginsAndTheReasonForEachRefusedOne) {
   dir.add("abi_next_major");
   auto plugins = list_plugins(dir.path());
   ASSERT_EQ(plugins.size(), 2u);
-  EXPECT_EQ(plugins[0].name, "frozen-v1");
+  ASSERT_TRUE(plugins[0].plugin) << plugins[0].error;
+  EXPECT_EQ(plugins[0].plugin->name, "frozen-v1");
   EXPECT_TRUE(plugins[0].error.empty());
+  EXPECT_FALSE(plugins[1].plugin);
   EXPECT_NE(plugins[1].error.find("built for plugin ABI 2.0"), std::string::npos);
   std::string table = format_plugin_list(plugins);
   EXPECT_NE(table.find("frozen-v1"), std::string::npos) << table;
