@@ -53,22 +53,26 @@ bool TestConnection::send(const std::string& bytes) {
   return true;
 }
 
-bool TestConnection::fill(std::chrono::steady_clock::time_point deadline) {
+TestConnection::Wait TestConnection::receive(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
+    if (left.count() <= 0) return Wait::kTimeout;
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, static_cast<int>(left.count()));
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
+    if (r <= 0) return Wait::kTimeout;
     char chunk[16384];
     const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    if (n <= 0) return Wait::kClosed;  // EOF or reset
     buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
+    return Wait::kData;
   }
+}
+
+bool TestConnection::fill(std::chrono::steady_clock::time_point deadline) {
+  return receive(deadline) == Wait::kData;
 }
 
 std::optional<HttpReply> TestConnection::read_reply(std::chrono::milliseconds timeout, bool head) {
@@ -110,18 +114,9 @@ std::optional<HttpReply> TestConnection::read_reply(std::chrono::milliseconds ti
 
 bool TestConnection::closed_within(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    char chunk[4096];
-    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return true;  // EOF or reset
-  }
+  Wait w;
+  while ((w = receive(deadline)) == Wait::kData) buffer_.clear();
+  return w == Wait::kClosed;
 }
 
 std::string request(const std::string& method, const std::string& target, const std::string& token,

@@ -38,7 +38,10 @@ class TestConnection {
   bool closed_within(std::chrono::milliseconds timeout);
 
  private:
-  // Appends what arrives to buffer_; false on close, error or deadline.
+  enum class Wait { kData, kClosed, kTimeout };
+  // Waits for bytes until `deadline` and appends one read of them to buffer_.
+  Wait receive(std::chrono::steady_clock::time_point deadline);
+  // receive() that only cares whether bytes came.
   bool fill(std::chrono::steady_clock::time_point deadline);
 
   int fd_ = -1;
