@@ -26,7 +26,7 @@ struct Datapath::Impl {
   std::string interface;
   std::string pin_dir;
   uint32_t map_size = 0;
-  std::string clock;  // how packets are timed, e.g. "jiffies (HZ 250)"
+  std::string clock;  // how packets are timed, e.g. "jiffies at HZ 250"
   std::optional<WatchedPorts> watched;
   std::optional<FlowMapReader> reader;
   std::optional<TcAttachment> tc;  // declared last: detached before the skeleton goes

@@ -70,7 +70,7 @@ class Datapath {
   const std::string& interface() const;  // "" when loaded without attaching
   const std::string& pin_dir() const;    // "" when running unpinned
   uint32_t map_size() const;
-  // How the program times packets: "jiffies (HZ N)", or the clock helper it fell back to.
+  // How the program times packets: "jiffies at HZ N", or the clock helper it fell back to.
   const std::string& clock() const;
 
   // For tests, benchmarks and tools: the loaded objects' file descriptors.

@@ -179,7 +179,7 @@ Result<JiffiesClock> calibrate_jiffies_clock() {
 }
 
 std::string describe(const JiffiesClock& clock) {
-  return "jiffies (HZ " + std::to_string(clock.hz) + ")";
+  return "jiffies at HZ " + std::to_string(clock.hz);
 }
 
 }  // namespace flowlens::bpf

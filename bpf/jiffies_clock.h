@@ -44,7 +44,7 @@ Result<JiffiesClock> fit_jiffies_clock(std::span<const ClockSample> samples);
 // kept for the life of the process: the relation holds until the machine reboots.
 Result<JiffiesClock> calibrate_jiffies_clock();
 
-// "jiffies (HZ 250)", for the log line saying how packets are timed.
+// "jiffies at HZ 250", for the log line saying how packets are timed.
 std::string describe(const JiffiesClock& clock);
 
 }  // namespace flowlens::bpf
