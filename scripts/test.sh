@@ -5,15 +5,19 @@
 #   scripts/test.sh             build/ + the whole suite
 #   scripts/test.sh --sanitize  then an ASan+UBSan build (build-asan/) running every test again but
 #                               the accuracy suite (its replay is the same code, already tested)
+#   scripts/test.sh --tsan      then a ThreadSanitizer build (build-tsan/) doing the same; a race
+#                               fails the test (the daemon exits 66), not part of CI
 #   scripts/test.sh -R REGEX    only the tests matching REGEX (passed to ctest)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SANITIZE=0
+TSAN=0
 CTEST_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) SANITIZE=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --tsan) TSAN=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) CTEST_ARGS+=("$1"); shift ;;
   esac
 done
@@ -25,6 +29,11 @@ if [ "$SANITIZE" = 1 ]; then
   # Debug (-O0) compiles much faster than an optimised sanitizer build; the tests here are small.
   "$ROOT/scripts/build.sh" "$ROOT/build-asan" -DFLOWLENS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$ROOT/build-asan" --output-on-failure \
+    --no-tests=error -LE accuracy "${CTEST_ARGS[@]}" || status=$?
+fi
+if [ "$TSAN" = 1 ]; then
+  "$ROOT/scripts/build.sh" "$ROOT/build-tsan" -DFLOWLENS_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
+  TSAN_OPTIONS=exitcode=66 ctest --test-dir "$ROOT/build-tsan" --output-on-failure \
     --no-tests=error -LE accuracy "${CTEST_ARGS[@]}" || status=$?
 fi
 exit $status
