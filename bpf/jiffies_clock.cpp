@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -20,9 +22,12 @@ namespace {
 
 constexpr uint64_t kNsPerSec = 1000000000ULL;
 constexpr uint64_t kNsPerMs = 1000000ULL;
-// Every CONFIG_HZ a Linux architecture offers (kernel/Kconfig.hz and the arch Kconfigs).
-constexpr unsigned kKnownHz[] = {24, 32, 48, 64, 100, 128, 250, 256, 300, 512, 1000, 1024, 1200};
-// 250 and 256 (1000 and 1024) are 2.4% apart; 50 ms of edges measure the tick to about 0.01%.
+// CONFIG_HZ values of mainline (kernel/Kconfig.hz and the arch Kconfigs) and of the custom
+// kernels game hosts run (500, 600, 750). The closest pairs, 250/256, 500/512 and 1000/1024, are
+// 2.4% apart.
+constexpr unsigned kKnownHz[] = {24,  32,  48,  64,  100, 128,  200,  250, 256,
+                                 300, 500, 512, 600, 750, 1000, 1024, 1200};
+// 50 ms of edges measure the tick to about 0.01%, far inside the 2.4% between neighbours.
 constexpr double kHzTolerance = 0.01;
 // Sampling goes on until the edges span this long: five ticks at HZ 100, fifty at HZ 1000.
 constexpr uint64_t kSampleSpanNs = 50 * kNsPerMs;
@@ -32,8 +37,9 @@ constexpr uint64_t kMaxEdgeGapNs = 50000;
 // How far one tick's jiffies update may land from where the fitted clock puts it (timer interrupt
 // latency) before the fit is refused, at most a quarter tick: a wrong HZ drifts past this.
 constexpr uint64_t kMaxResidualNs = kNsPerMs / 2;
-// A busy machine can spoil a sampling run; the next one usually fits.
-constexpr int kAttempts = 3;
+// A busy machine (a late timer interrupt, a stolen vCPU) can spoil a sampling run; the next one
+// usually fits.
+constexpr int kAttempts = 5;
 
 // The kernel's TICK_NSEC for a CONFIG_HZ.
 uint64_t tick_nsec(unsigned hz) {
@@ -145,15 +151,40 @@ Result<JiffiesClock> fit_jiffies_clock(std::span<const ClockSample> s) {
                          std::to_string(hz) + " (one tick " +
                          std::to_string(std::llround(std::abs(o - median) / 1000)) + " us off)");
 
-  // Each edge bounds the base tick from below by the sample before it; the lowest bound is kept,
-  // so the clock is never ahead of CLOCK_MONOTONIC and "now - last packet" never goes negative.
+  // Each edge bounds its jiffies update from below by the sample before it. The lowest bound,
+  // less half a tick: updates land up to half a tick later on some CPUs than on others (skewed
+  // ticks), and a packet time must not run ahead of CLOCK_MONOTONIC.
   int64_t base = std::numeric_limits<int64_t>::max();
   for (const Edge& e : edges)
     base = std::min(base, static_cast<int64_t>(e.before_ns) -
                               static_cast<int64_t>((e.jiffies - j0) * c.tick_ns));
+  base -= static_cast<int64_t>(c.tick_ns / 2);
   if (base < 0) return clock_error("probe samples do not fit one clock");
   c.mono_base_ns = static_cast<uint64_t>(base);
   return c;
+}
+
+Status check_oneshot_tick(std::string_view timer_list) {
+  // Each CPU's block starts "Tick Device: mode:     1" then "Per CPU device: N"; mode 0 is
+  // TICKDEV_MODE_PERIODIC, 1 TICKDEV_MODE_ONESHOT. The broadcast device (often none) follows
+  // the CPUs' mode and is not what updates jiffies, so it is not checked.
+  constexpr std::string_view kMode = "Tick Device: mode:";
+  constexpr std::string_view kPerCpu = "\nPer CPU device:";
+  size_t cpus = 0;
+  for (size_t at = timer_list.find(kMode); at != std::string_view::npos;
+       at = timer_list.find(kMode, at + kMode.size())) {
+    const size_t line_end = timer_list.find('\n', at);
+    if (line_end == std::string_view::npos || timer_list.compare(line_end, kPerCpu.size(), kPerCpu))
+      continue;
+    const size_t v = timer_list.find_first_not_of(' ', at + kMode.size());
+    if (timer_list[v] != '1')
+      return clock_error(
+          "a CPU's tick runs in periodic mode, where jiffies count interrupts and "
+          "can drift from CLOCK_MONOTONIC");
+    ++cpus;
+  }
+  if (cpus == 0) return clock_error("/proc/timer_list lists no per-CPU tick device");
+  return ok_status();
 }
 
 Result<JiffiesClock> calibrate_jiffies_clock() {
@@ -164,6 +195,11 @@ Result<JiffiesClock> calibrate_jiffies_clock() {
 
   if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_SCHED_CLS, BPF_FUNC_jiffies64, nullptr) != 1)
     return clock_error("the kernel has no bpf_jiffies64 helper (5.5+)");
+  std::ifstream timer_list("/proc/timer_list");
+  if (!timer_list) return clock_error("cannot read /proc/timer_list to check the tick mode");
+  const std::string text((std::istreambuf_iterator<char>(timer_list)),
+                         std::istreambuf_iterator<char>());
+  if (auto s = check_oneshot_tick(text); !s) return s.error();
   Skeleton<flowlens_clock_bpf> probe;
   if (auto s = probe.open(); !s) return s.error();
   if (auto s = probe.load(); !s) return s.error();

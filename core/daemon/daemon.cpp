@@ -32,7 +32,7 @@ namespace {
 constexpr const char* kCliSource = "cli";
 
 uint64_t monotonic_ns() {
-  // steady_clock is CLOCK_MONOTONIC on Linux, the clock bpf_ktime_get_ns() stamps flows with.
+  // steady_clock is CLOCK_MONOTONIC on Linux, the clock the kernel program stamps flows with.
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();

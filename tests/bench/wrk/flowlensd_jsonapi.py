@@ -50,12 +50,13 @@ def write_conf(conf, hosts, plugin_dir, pins, servers):
                 f"      listen: [\"127.0.0.1:{API_PORT}\"]\n      auth: none\n")
 
 
-def wait_for_servers(hosts, daemon, servers):
+def wait_for_servers(hosts, daemon, log, servers):
     """The list body once the API lists every server; exits if the daemon dies or is too slow."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if daemon.poll() is not None:
-            sys.exit(f"flowlensd exited ({daemon.returncode}): {daemon.stderr.read()}")
+            log.seek(0)
+            sys.exit(f"flowlensd exited ({daemon.returncode}): {log.read()}")
         r = subprocess.run(["ip", "netns", "exec", hosts.srv, sys.executable, "-c", FETCH,
                             "/metrics/servers"], capture_output=True, text=True)
         if r.returncode == 0:
@@ -69,6 +70,8 @@ def wait_for_servers(hosts, daemon, servers):
 
 
 def main():
+    # A SIGTERM (timeout, CI cancel) unwinds like Ctrl-C, so the namespaces and the daemon go.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("flowlensd_jsonapi.py: terminated"))
     ap = argparse.ArgumentParser()
     ap.add_argument("flowlensd")
     ap.add_argument("plugin_dir")
@@ -84,12 +87,15 @@ def main():
         sys.exit("--duration: 1s..99s")
     with TestHosts("wrk") as hosts, tempfile.TemporaryDirectory() as work:
         conf = os.path.join(work, "conf.d")
-        pins = f"/sys/fs/bpf/flowlens-bench-wrk-{os.getpid()}"
+        # `ip netns exec` gives the daemon its own /sys, where it mounts a bpffs of its own: these
+        # pins go away with it.
+        pins = "/sys/fs/bpf/flowlens-bench-wrk"
         write_conf(conf, hosts, os.path.abspath(a.plugin_dir), pins, a.servers)
+        log = open(os.path.join(work, "flowlensd.log"), "w+")
         daemon = hosts.popen_in(hosts.srv, os.path.abspath(a.flowlensd), "run", "--conf-dir", conf,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.DEVNULL, stderr=log, text=True)
         try:
-            body = wait_for_servers(hosts, daemon, a.servers)
+            body = wait_for_servers(hosts, daemon, log, a.servers)
             url = f"http://127.0.0.1:{API_PORT}/metrics/servers"
             cmd = ["wrk", f"-t{a.wrk_threads}", f"-c{a.connections}", f"-d{a.duration}", "--latency", url]
             print(f"# flowlensd, {a.servers} servers from discovery-static, list body {len(body)} bytes; "
@@ -108,7 +114,7 @@ def main():
                     daemon.wait(30)
                 except subprocess.TimeoutExpired:
                     daemon.kill()
-            subprocess.run(["rm", "-rf", pins])
+            log.close()
 
 
 if __name__ == "__main__":
