@@ -35,11 +35,6 @@ constexpr int kRounds = 5;
 constexpr int kNewFlows = 200000;
 constexpr int kQuickNewFlows = 20000;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 std::string ratio(double ns, double floor) {
   char buf[48];
   std::snprintf(buf, sizeof(buf), "%.2fx empty (%.1f ns)", floor > 0 ? ns / floor : 0, floor);

@@ -40,11 +40,6 @@ constexpr int kTickRounds = 5;
 constexpr uint32_t kReplayPackets = 2000000;
 constexpr uint32_t kQuickReplayPackets = 200000;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,6 +28,13 @@ struct Options {
 };
 
 using SectionFn = std::function<void(const Options&, Report&)>;
+
+// The figure sections report from several rounds: the middle one, so one disturbed round does not
+// move it. 0 for no rounds.
+inline double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
 
 // Registers a section at static-initialisation time; returns true so it can initialise a global.
 bool register_section(std::string name, SectionFn fn);
