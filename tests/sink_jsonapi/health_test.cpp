@@ -1,6 +1,7 @@
 // /health: the plugin's own view merged with the daemon's (the host's health_json, ABI 1.1),
 // nulls where an older host says nothing, and the sink fetching the host's text sparingly.
 #include "jsonapi_sink.h"
+#include "routed_request.h"
 #include "router.h"
 
 #include <boost/json.hpp>
@@ -15,27 +16,15 @@ namespace {
 
 namespace http = boost::beast::http;
 using std::chrono::milliseconds;
-
-constexpr int64_t kTick = 1'795'000'000'000;  // a fixed tick time
+using testing::body;
+using testing::kTick;
+using testing::run;
 
 Snapshot three_servers() {
   Snapshot s;
   s.timestamp_unix_ms = kTick;
   for (const char* id : {"mc-1", "cs-2", "rust-3"}) s.servers.emplace_back().server_id = id;
   return s;
-}
-
-// GET `target` 1.5 s after the tick, 42 s after the plugin started.
-Response run(const Config& config, const State& state, std::string target) {
-  const Request req{http::verb::get, target, 11};
-  const RouteInputs in{config, state,
-                       std::chrono::system_clock::time_point(milliseconds(kTick + 1500)),
-                       std::chrono::seconds(42), "9.9.9"};
-  return route(req, in);
-}
-
-std::string body(const Response& r) {
-  return std::string(r.body().text);
 }
 
 TEST(Health, IsDegradedWhenTheTickIsStaleOrBpfDetached) {

@@ -1,4 +1,5 @@
 // The API as a table of requests against a fixed state: no sockets.
+#include "routed_request.h"
 #include "router.h"
 
 #include <gtest/gtest.h>
@@ -12,8 +13,10 @@ namespace {
 
 namespace http = boost::beast::http;
 using std::chrono::milliseconds;
+using testing::body;
+using testing::kTick;
+using testing::run;
 
-constexpr int64_t kTick = 1'795'000'000'000;  // 2026-11-18T11:06:40Z, a fixed tick time
 constexpr std::string_view kKey = "s3cret-key";
 
 Snapshot three_servers() {
@@ -40,20 +43,6 @@ Config bearer_config() {
   Config c;
   c.api_key = std::string(kKey);
   return c;
-}
-
-Response run(const Config& config, const State& state, http::verb method, std::string target,
-             std::string authorization = {}) {
-  Request req{method, target, 11};
-  if (!authorization.empty()) req.set(http::field::authorization, authorization);
-  const RouteInputs in{config, state,
-                       std::chrono::system_clock::time_point(milliseconds(kTick + 1500)),
-                       std::chrono::seconds(42), "9.9.9"};
-  return route(req, in);
-}
-
-std::string body(const Response& r) {
-  return std::string(r.body().text);
 }
 
 struct Case {
