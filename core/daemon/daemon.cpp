@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -61,12 +62,16 @@ class Daemon {
         cfg_(std::move(cfg)),
         datapath_(std::move(datapath)),
         estimator_(est_cfg),
-        services_(registry_),
+        services_(registry_, cfg_.core.discovery_interval),
         plugins_(services_),
         pipeline_(
             registry_, datapath_.flows(), estimator_,
             [this](const std::vector<model::Endpoint>& eps) { return watch(eps); },
-            datapath_.map_size()),
+            datapath_.map_size(),
+            [this](plugin_host::Event e) {
+              spdlog::info("{}", e.message);
+              plugins_.post_event(e);
+            }),
         signals_(io_, SIGINT, SIGTERM),
         timer_(io_) {
     bpf_attached_.store(datapath_.attached());
@@ -76,6 +81,19 @@ class Daemon {
     if (!opts_.servers.empty()) registry_.replace_all(kCliSource, opts_.servers);
     services_.set_event_handler([this](const plugin_host::Event& e) { plugins_.post_event(e); });
     services_.set_health_provider([this] { return health_json(); });
+    // A discovery change reaches the kernel's watched ports within the loop's latency, not at
+    // the next tick. Changes arriving while one is queued ride along with it.
+    services_.set_registry_listener([this] {
+      if (follow_queued_.exchange(true)) return;
+      boost::asio::post(io_, [this] {
+        follow_queued_.store(false);
+        try {
+          pipeline_.follow_registry();
+        } catch (const std::exception& e) {
+          spdlog::error("applying a discovery change failed: {} (the next tick retries)", e.what());
+        }
+      });
+    });
     start_plugins();
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
       if (ec) return;
@@ -181,6 +199,7 @@ class Daemon {
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point next_tick_;
   std::atomic<bool> bpf_attached_{false};
+  std::atomic<bool> follow_queued_{false};      // a registry follow is posted and has not run yet
   std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
   std::atomic<uint64_t> last_flows_{0};
 };

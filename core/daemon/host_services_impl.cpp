@@ -31,6 +31,20 @@ void HostServicesImpl::set_health_provider(HealthFn fn) {
   health_ = std::move(fn);
 }
 
+void HostServicesImpl::set_registry_listener(ChangeFn fn) {
+  std::lock_guard lock(mu_);
+  on_registry_change_ = std::move(fn);
+}
+
+void HostServicesImpl::registry_changed() {
+  ChangeFn fn;
+  {
+    std::lock_guard lock(mu_);
+    fn = on_registry_change_;
+  }
+  if (fn) fn();
+}
+
 void HostServicesImpl::publish_snapshot(model::SnapshotPtr snapshot) {
   std::lock_guard lock(mu_);
   latest_ = std::move(snapshot);
@@ -64,16 +78,19 @@ void HostServicesImpl::add_servers(const std::string& instance,
                                    std::vector<model::Server> servers) {
   validate(instance, servers);
   for (auto& s : servers) registry_.add(instance, std::move(s));
+  registry_changed();
 }
 
 void HostServicesImpl::remove_servers(const std::string& instance, std::vector<std::string> ids) {
   for (const auto& id : ids) registry_.remove(instance, id);
+  registry_changed();
 }
 
 void HostServicesImpl::replace_servers(const std::string& instance,
                                        std::vector<model::Server> servers) {
   validate(instance, servers);
   registry_.replace_all(instance, std::move(servers));
+  registry_changed();
 }
 
 void HostServicesImpl::emit_event(const std::string& instance, plugin_host::Event event) {

@@ -2,6 +2,7 @@
 // instance), events fan out to every sink's queue, the latest snapshot is shared by pointer.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -18,13 +19,22 @@ class HostServicesImpl : public plugin_host::HostServices {
   // Builds the health text; called from plugin threads, so it must be thread-safe.
   using HealthFn = std::function<std::string()>;
 
-  explicit HostServicesImpl(registry::ServerRegistry& registry) : registry_(registry) {}
+  // Told after a plugin changed the registry; called on the plugin's thread, so it must be
+  // thread-safe and quick (the daemon posts the work to its own loop).
+  using ChangeFn = std::function<void()>;
+
+  explicit HostServicesImpl(
+      registry::ServerRegistry& registry,
+      std::chrono::milliseconds discovery_interval = kDefaultDiscoveryInterval)
+      : registry_(registry), discovery_interval_(discovery_interval) {}
 
   // Where emitted events go (the sink runners); set once before plugins start.
   void set_event_handler(EventFn fn);
   // What health_json answers; set once before plugins start. Until then it answers "{}".
   void set_health_provider(HealthFn fn);
   void publish_snapshot(model::SnapshotPtr snapshot);
+  // What runs after each registry change by a plugin; set once before plugins start.
+  void set_registry_listener(ChangeFn fn);
 
   void log(const std::string& instance, plugin_host::LogLevel level,
            std::string_view message) override;
@@ -34,10 +44,15 @@ class HostServicesImpl : public plugin_host::HostServices {
   void emit_event(const std::string& instance, plugin_host::Event event) override;
   model::SnapshotPtr latest_snapshot() override;
   std::string health_json() override;
+  std::chrono::milliseconds discovery_interval() const override { return discovery_interval_; }
 
  private:
+  void registry_changed();
+
   registry::ServerRegistry& registry_;
-  std::mutex mu_;  // guards latest_, on_event_ and health_
+  const std::chrono::milliseconds discovery_interval_;
+  ChangeFn on_registry_change_;
+  std::mutex mu_;  // guards latest_, on_event_, health_ and on_registry_change_
   model::SnapshotPtr latest_;
   EventFn on_event_;
   HealthFn health_;

@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include "flowlens/plugin.h"
+#include "model/server_spec.h"
+
 namespace flowlens::daemon {
 
 namespace {
@@ -12,12 +17,57 @@ constexpr double kOverflowShare = 0.98;
 }  // namespace
 
 TickPipeline::TickPipeline(registry::ServerRegistry& registry, model::FlowTable& flows,
-                           estimator::Estimator& estimator, WatchFn watch, uint32_t map_capacity)
+                           estimator::Estimator& estimator, WatchFn watch, uint32_t map_capacity,
+                           EventFn on_event)
     : registry_(registry),
       flows_(flows),
       estimator_(estimator),
       watch_(std::move(watch)),
-      map_capacity_(map_capacity) {}
+      map_capacity_(map_capacity),
+      on_event_(std::move(on_event)) {}
+
+void TickPipeline::emit(uint32_t kind, std::string server_id, std::string message) {
+  if (!on_event_) return;
+  plugin_host::Event e;
+  e.kind = kind;
+  e.server_id = std::move(server_id);
+  e.message = std::move(message);
+  e.timestamp_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  e.source = "core";
+  on_event_(std::move(e));
+}
+
+void TickPipeline::emit_server_changes(const std::vector<model::Server>& servers) {
+  std::map<std::string, model::Server> next;
+  for (const auto& s : servers) next.emplace(s.id, s);
+  for (const auto& [id, s] : servers_) {
+    if (next.contains(id)) continue;
+    emit(FLOWLENS_EVENT_SERVER_REMOVED, id, "server " + id + " withdrawn by discovery");
+    known_.erase(id);
+  }
+  for (const auto& [id, s] : next) {
+    if (servers_.contains(id)) continue;
+    std::string ports;
+    for (const auto& ep : s.endpoints) ports += (ports.empty() ? "" : ", ") + model::to_string(ep);
+    emit(FLOWLENS_EVENT_SERVER_ADDED, id,
+         "server " + id + (s.name.empty() || s.name == id ? "" : " (" + s.name + ")") +
+             " discovered on " + (ports.empty() ? "no port" : ports));
+  }
+  servers_ = std::move(next);
+}
+
+void TickPipeline::emit_unknown_transitions(const model::Snapshot& snapshot) {
+  for (const auto& s : snapshot.servers) {
+    auto [it, fresh] = known_.emplace(s.server_id, s.known);
+    // A server that has never been known (warming up at start) did not "become" unknown.
+    if (!fresh && it->second && !s.known)
+      emit(FLOWLENS_EVENT_SERVER_UNKNOWN, s.server_id,
+           "server " + s.server_id + " estimate unknown: " + s.unknown_reason);
+    it->second = s.known;
+  }
+}
 
 void TickPipeline::follow_registry() {
   if (registry_.generation() == seen_generation_) return;
@@ -29,6 +79,7 @@ void TickPipeline::follow_registry() {
   seen_generation_ = view.generation;
   for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c);
   spdlog::info("watching {} servers on {} ports", view.servers.size(), endpoints.size());
+  emit_server_changes(view.servers);
   estimator_.set_servers(std::move(view.servers));
 }
 
@@ -49,6 +100,7 @@ model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms) {
       s.unknown_reason = "flow map full";
     }
   }
+  emit_unknown_transitions(*snapshot);
   return snapshot;
 }
 

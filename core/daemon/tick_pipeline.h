@@ -5,11 +5,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "estimator/estimator.h"
 #include "model/flow_record.h"
 #include "model/snapshot.h"
+#include "plugin_host/host_services.h"
 #include "registry/server_registry.h"
 
 namespace flowlens::daemon {
@@ -20,24 +23,38 @@ class TickPipeline {
   // returns false when the kernel map could not be updated, so the next tick tries again.
   using WatchFn = std::function<bool(const std::vector<model::Endpoint>&)>;
 
+  // Receives the core's events (server added, removed, became unknown) for the sinks.
+  using EventFn = std::function<void(plugin_host::Event)>;
+
   TickPipeline(registry::ServerRegistry& registry, model::FlowTable& flows,
-               estimator::Estimator& estimator, WatchFn watch, uint32_t map_capacity);
+               estimator::Estimator& estimator, WatchFn watch, uint32_t map_capacity,
+               EventFn on_event = {});
 
   // Runs one tick at `now_ns` (the flow records' clock) and returns its snapshot.
   model::SnapshotPtr step(uint64_t now_ns, int64_t wall_unix_ms);
 
+  // Applies a registry change now (watched ports, estimator servers, added/removed events)
+  // instead of at the next tick, so a new server's first packets are counted. Same thread as
+  // step(). Does nothing when the registry has not changed.
+  void follow_registry();
+
   size_t last_flow_count() const { return records_.size(); }
 
  private:
-  void follow_registry();
+  void emit(uint32_t kind, std::string server_id, std::string message);
+  void emit_server_changes(const std::vector<model::Server>& servers);
+  void emit_unknown_transitions(const model::Snapshot& snapshot);
 
   registry::ServerRegistry& registry_;
   model::FlowTable& flows_;
   estimator::Estimator& estimator_;
   WatchFn watch_;
   uint32_t map_capacity_;
+  EventFn on_event_;
   uint64_t seen_generation_ = UINT64_MAX;
-  std::vector<model::FlowRecord> records_;  // reused every tick: no allocation once warm
+  std::map<std::string, model::Server> servers_;  // as last applied, for added/removed events
+  std::map<std::string, bool> known_;             // per server at the last tick
+  std::vector<model::FlowRecord> records_;        // reused every tick: no allocation once warm
 };
 
 }  // namespace flowlens::daemon

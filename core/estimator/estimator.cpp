@@ -251,6 +251,8 @@ void Estimator::end_session(Session& s, const model::FlowRecord& r, Reason why,
 void Estimator::finish_server(uint32_t srv, uint64_t now_ns, model::ServerEstimate& out) {
   ServerTick& st = per_server_[srv];
   out.server_id = servers_[srv].id;
+  out.name = servers_[srv].name.empty() ? servers_[srv].id : servers_[srv].name;
+  out.labels = servers_[srv].labels;
   PlayerCount pc = count_players(st.counted);
   out.active_players = pc.players;
   out.unique_ips = std::move(pc.addresses);

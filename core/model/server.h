@@ -20,6 +20,8 @@ struct Server {
   std::string name;
   std::vector<Endpoint> endpoints;
   std::map<std::string, std::string> labels;
+
+  friend bool operator==(const Server&, const Server&) = default;
 };
 
 }  // namespace flowlens::model

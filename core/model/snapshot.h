@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,9 +11,11 @@ namespace flowlens::model {
 
 struct ServerEstimate {
   std::string server_id;
+  std::string name;                           // from discovery; the id when it gave none
+  std::map<std::string, std::string> labels;  // from discovery
   // False while the daemon cannot estimate this server (not attached, just discovered, map
-  // overflowing): sinks must report "unknown", never 0.
-  bool known = true;
+  // overflowing): sinks must report "unknown", never 0. An estimate nobody decided is unknown.
+  bool known = false;
   std::string unknown_reason;
   uint32_t active_players = 0;
   std::vector<std::string> unique_ips;  // distinct client addresses seen in the sample window

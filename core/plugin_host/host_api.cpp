@@ -248,6 +248,7 @@ HostApi::HostApi(std::string instance_name, HostServices& services)
   api_.snapshot_acquire = &c_snapshot_acquire;
   api_.snapshot_release = &c_snapshot_release;
   api_.health_json = &c_health_json;
+  api_.discovery_interval_ms = static_cast<uint64_t>(services.discovery_interval().count());
 }
 
 HostApi::~HostApi() = default;

@@ -5,6 +5,7 @@
 // and the plugin receives a status and the message instead.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,10 @@ class HostServices {
   // The daemon's health as a JSON object text (fields: health_json in flowlens/plugin.h). Not
   // pure, so services that have no daemon behind them (tests, tools) need not provide it.
   virtual std::string health_json() { return "{}"; }
+  // How often polling discovery plugins rescan (core.discovery_interval), handed to every plugin
+  // in flowlens_host_api.discovery_interval_ms.
+  virtual std::chrono::milliseconds discovery_interval() const { return kDefaultDiscoveryInterval; }
+  static constexpr std::chrono::milliseconds kDefaultDiscoveryInterval{30'000};
 };
 
 }  // namespace flowlens::plugin_host

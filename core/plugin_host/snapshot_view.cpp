@@ -16,8 +16,14 @@ SnapshotView::SnapshotView(model::SnapshotPtr snapshot) : snapshot_(std::move(sn
             [&](size_t a, size_t b) { return in[a].server_id < in[b].server_id; });
 
   size_t ip_total = 0;
-  for (const auto& s : in) ip_total += s.unique_ips.size();
-  ips_.reserve(ip_total);  // no reallocation below: the estimates point into it
+  size_t label_total = 0;
+  for (const auto& s : in) {
+    ip_total += s.unique_ips.size();
+    label_total += s.labels.size();
+  }
+  // No reallocation below: the estimates point into both.
+  ips_.reserve(ip_total);
+  labels_.reserve(label_total);
   servers_.reserve(in.size());
   for (size_t i : order) {
     const model::ServerEstimate& s = in[i];
@@ -33,6 +39,11 @@ SnapshotView::SnapshotView(model::SnapshotPtr snapshot) : snapshot_(std::move(sn
     if (e.unique_ip_count == 0) e.unique_ips = nullptr;
     e.sample_window_seconds = s.sample_window_seconds;
     e.total_bytes = s.total_bytes;
+    e.name = s.name.empty() ? s.server_id.c_str() : s.name.c_str();
+    e.labels = s.labels.empty() ? nullptr : labels_.data() + labels_.size();
+    for (const auto& [key, value] : s.labels)
+      labels_.push_back({sizeof(flowlens_label), key.c_str(), value.c_str()});
+    e.label_count = s.labels.size();
     servers_.push_back(e);
   }
   view_.timestamp_unix_ms = snapshot_->timestamp_unix_ms;

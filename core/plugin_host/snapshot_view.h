@@ -21,7 +21,8 @@ class SnapshotView {
  private:
   model::SnapshotPtr snapshot_;  // owns every string the view points into
   std::vector<flowlens_server_estimate> servers_;
-  std::vector<const char*> ips_;  // every server's addresses, back to back
+  std::vector<const char*> ips_;        // every server's addresses, back to back
+  std::vector<flowlens_label> labels_;  // every server's labels, back to back
   flowlens_snapshot view_{};
 };
 

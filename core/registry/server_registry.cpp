@@ -9,8 +9,10 @@ namespace flowlens::registry {
 
 void ServerRegistry::add(const std::string& source, model::Server server) {
   std::lock_guard lock(mu_);
-  std::string id = server.id;
-  by_source_[source][id] = std::move(server);
+  model::Server& slot = by_source_[source][server.id];
+  // A rescan that republishes what is there already changes nothing downstream.
+  if (slot == server) return;
+  slot = std::move(server);
   ++generation_;
 }
 
@@ -21,13 +23,16 @@ void ServerRegistry::remove(const std::string& source, const std::string& server
 }
 
 void ServerRegistry::replace_all(const std::string& source, std::vector<model::Server> servers) {
-  std::lock_guard lock(mu_);
-  auto& table = by_source_[source];
-  table.clear();
+  std::map<std::string, model::Server> table;
   for (auto& s : servers) {
     std::string id = s.id;
     table[id] = std::move(s);
   }
+  std::lock_guard lock(mu_);
+  auto& current = by_source_[source];
+  // Polling discovery republishes its whole set every interval; only a real change counts.
+  if (current == table) return;
+  current = std::move(table);
   ++generation_;
 }
 

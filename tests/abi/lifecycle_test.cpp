@@ -22,6 +22,7 @@ model::SnapshotPtr two_server_snapshot() {
   s->timestamp_unix_ms = 1700000000000;
   model::ServerEstimate mc;
   mc.server_id = "mc";
+  mc.known = true;
   mc.active_players = 3;
   mc.unique_ips = {"10.0.0.1"};
   model::ServerEstimate cs;

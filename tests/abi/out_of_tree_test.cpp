@@ -68,6 +68,7 @@ TEST(SdkOutOfTree, ExampleBuildsAgainstInstalledSdkAndRunsInTheHost) {
   auto snapshot = std::make_shared<model::Snapshot>();
   model::ServerEstimate mc;
   mc.server_id = "mc";
+  mc.known = true;
   mc.active_players = 3;
   snapshot->servers = {mc};
   std::string error;

@@ -21,6 +21,8 @@ model::ServerEstimate estimate(std::string id, bool known, uint32_t players,
   e.unique_ips = std::move(ips);
   e.sample_window_seconds = 60;
   e.total_bytes = 1234;
+  e.name = "Server " + e.server_id;
+  e.labels = {{"game", "g-" + e.server_id}, {"region", "eu"}};
   return e;
 }
 
@@ -69,6 +71,14 @@ TEST(SnapshotView, MatchesTheModelSortedById) {
       }
       EXPECT_EQ(e->total_bytes, 1234u);
       EXPECT_EQ(e->sample_window_seconds, 60);
+      EXPECT_EQ(std::string(e->name), src->name);
+      ASSERT_EQ(e->label_count, src->labels.size());
+      auto label = src->labels.begin();
+      for (size_t k = 0; k < e->label_count; ++k, ++label) {
+        const auto* l = FLOWLENS_ARRAY_AT(flowlens_label, e->labels, k);
+        EXPECT_EQ(std::string(l->key), label->first);
+        EXPECT_EQ(std::string(l->value), label->second);
+      }
     }
   }
 }

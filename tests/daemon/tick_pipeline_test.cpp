@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
+#include "flowlens/plugin.h"
 #include "model/server_spec.h"
 
 namespace flowlens::daemon {
@@ -34,13 +35,29 @@ struct Fixture {
   estimator::Estimator estimator;
   std::vector<std::vector<model::Endpoint>> watched;
   bool watch_ok = true;
-  TickPipeline pipeline{registry, table, estimator,
+  std::vector<plugin_host::Event> events;
+  TickPipeline pipeline{registry,
+                        table,
+                        estimator,
                         [this](const std::vector<model::Endpoint>& eps) {
                           watched.push_back(eps);
                           return watch_ok;
                         },
-                        /*map_capacity=*/100};
+                        /*map_capacity=*/100,
+                        [this](plugin_host::Event e) { events.push_back(std::move(e)); }};
+
+  // "kind:server" for each event so far, then forgets them.
+  std::vector<std::string> take_events() {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(std::to_string(e.kind) + ":" + e.server_id);
+    events.clear();
+    return out;
+  }
 };
+
+std::string ev(uint32_t kind, const char* id) {
+  return std::to_string(kind) + ":" + id;
+}
 
 constexpr uint64_t kSecond = 1'000'000'000ULL;
 
@@ -78,6 +95,53 @@ TEST(TickPipeline, FullFlowMapMakesEveryServerUnknown) {
   EXPECT_FALSE(snap->servers[0].known) << "a full LRU map evicts players: the count is unknown";
   EXPECT_EQ(snap->servers[0].unknown_reason, "flow map full");
   EXPECT_EQ(f.pipeline.last_flow_count(), 100u);
+}
+
+TEST(TickPipeline, FollowingTheRegistryAtOnceWatchesANewServerBeforeTheNextTick) {
+  Fixture f;
+  f.pipeline.step(10 * kSecond, 0);
+  f.registry.add("docker", model::parse_server_spec("mc=25565/tcp"));
+  f.pipeline.follow_registry();
+  ASSERT_EQ(f.watched.size(), 2u) << "the new port reaches the kernel map without a tick";
+  EXPECT_EQ(f.watched[1].size(), 1u);
+  f.pipeline.follow_registry();
+  EXPECT_EQ(f.watched.size(), 2u) << "nothing changed since: no rewrite";
+}
+
+TEST(TickPipeline, EmitsServerAddedAndRemovedOncePerChange) {
+  Fixture f;
+  f.registry.add("docker", model::parse_server_spec("mc=25565/tcp"));
+  f.registry.add("docker", model::parse_server_spec("cs=27015/udp"));
+  f.pipeline.step(10 * kSecond, 0);
+  EXPECT_EQ(f.take_events(), (std::vector<std::string>{ev(FLOWLENS_EVENT_SERVER_ADDED, "cs"),
+                                                       ev(FLOWLENS_EVENT_SERVER_ADDED, "mc")}));
+  f.pipeline.step(11 * kSecond, 0);
+  EXPECT_TRUE(f.take_events().empty()) << "an unchanged registry says nothing";
+  f.registry.remove("docker", "mc");
+  f.pipeline.follow_registry();
+  EXPECT_EQ(f.take_events(), std::vector<std::string>{ev(FLOWLENS_EVENT_SERVER_REMOVED, "mc")});
+}
+
+TEST(TickPipeline, EmitsUnknownOnlyWhenAKnownEstimateBecomesUnknown) {
+  Fixture f;
+  f.registry.add("static", model::parse_server_spec("cs=27015/udp"));
+  auto first = f.pipeline.step(10 * kSecond, 0);
+  f.take_events();
+  ASSERT_FALSE(first->servers[0].known) << "warming up at start";
+  auto later = f.pipeline.step(100 * kSecond, 0);
+  ASSERT_TRUE(later->servers[0].known);
+  EXPECT_TRUE(f.take_events().empty()) << "warm-up ending is not news, and start is not unknown";
+  for (uint16_t p = 0; p < 100; ++p) f.table.records.push_back(flow(27015, 40000 + p));
+  f.pipeline.step(101 * kSecond, 0);
+  const auto& events = f.events;
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, static_cast<uint32_t>(FLOWLENS_EVENT_SERVER_UNKNOWN));
+  EXPECT_EQ(events[0].server_id, "cs");
+  EXPECT_NE(events[0].message.find("flow map full"), std::string::npos) << events[0].message;
+  EXPECT_EQ(events[0].source, "core");
+  f.events.clear();
+  f.pipeline.step(102 * kSecond, 0);
+  EXPECT_TRUE(f.take_events().empty()) << "still unknown: said once";
 }
 
 }  // namespace

@@ -69,6 +69,21 @@ TEST(ServerRegistry, RemoveAndReplaceBumpGeneration) {
   EXPECT_TRUE(r.merged().servers.empty());
 }
 
+TEST(ServerRegistry, RepublishingTheSameServersIsNoChange) {
+  ServerRegistry r;
+  r.replace_all("docker",
+                {model::parse_server_spec("a=1/udp"), model::parse_server_spec("b=2/tcp")});
+  const uint64_t g = r.generation();
+  r.replace_all("docker",
+                {model::parse_server_spec("b=2/tcp"), model::parse_server_spec("a=1/udp")});
+  r.add("docker", model::parse_server_spec("a=1/udp"));
+  EXPECT_EQ(r.generation(), g) << "a rescan that finds the same servers must not rewrite the map";
+  auto changed = model::parse_server_spec("a=1/udp");
+  changed.labels["game"] = "rust";
+  r.add("docker", changed);
+  EXPECT_GT(r.generation(), g) << "a label change is a change";
+}
+
 TEST(ServerRegistry, DuplicateEndpointInOneServerIsNotAConflict) {
   ServerRegistry r;
   r.add("s", srv("ut=7777/udp,7777/udp,7778/udp"));

@@ -57,7 +57,7 @@ extern "C" {
 /* Bump MINOR when something is appended: a field at the end of a struct, a host function, a
  * status, an event kind, a capability bit. Minors are compatible both ways: readers check
  * struct_size before a newer field, and unknown enum values are treated as the generic case. */
-#define FLOWLENS_PLUGIN_ABI_MINOR 1
+#define FLOWLENS_PLUGIN_ABI_MINOR 2
 
 /* The one exported symbol; its name carries the major so a v2 plugin is told apart by name. */
 #define FLOWLENS_PLUGIN_ENTRY flowlens_plugin_entry_v1
@@ -88,7 +88,7 @@ typedef int32_t flowlens_status;
 enum {
   FLOWLENS_OK = 0,
   FLOWLENS_ERR_INVALID_ARGUMENT = 1, /* a NULL, empty id, bad port or protocol */
-  FLOWLENS_ERR_CONFIG = 2,           /* the instance's config is wrong: message says where */
+  FLOWLENS_ERR_CONFIG = 2,           /* the instance's config is wrong: message "PATH: why" */
   FLOWLENS_ERR_FAILED = 3,           /* anything else: message says what */
   FLOWLENS_ERR_UNSUPPORTED = 4,      /* the callee does not offer this (e.g. older minor) */
   FLOWLENS_ERR_STATE = 5,            /* called in the wrong lifecycle state */
@@ -190,6 +190,15 @@ typedef struct flowlens_server_estimate {
   double sample_window_seconds;
   /* Bytes both directions over the flows still held for this server. */
   uint64_t total_bytes;
+
+  /* ---- v1.2, set by a 1.2 host: check FLOWLENS_HAS_FIELD ---- */
+  /* The server's display name as discovery published it (its id when discovery gave none). Never
+   * NULL from a 1.2 host. */
+  const char* name;
+  /* label_count labels as discovery published them, walked with FLOWLENS_ARRAY_AT, sorted by key.
+   * NULL when label_count is 0. Same lifetime as the snapshot. */
+  const flowlens_label* labels;
+  size_t label_count;
 } flowlens_server_estimate;
 
 /* One tick's estimate for every known server. Immutable while a plugin holds it. */
@@ -323,6 +332,13 @@ typedef struct flowlens_host_api {
    *       "events_dropped" (oldest dropped from the sink's full event queue), "failures"
    *       (callbacks that returned an error). */
   size_t (*health_json)(flowlens_host_context* context, char* buf, size_t size);
+
+  /* ---- v1.2, set by a 1.2 host: check FLOWLENS_HAS_FIELD ---- */
+
+  /* The operator's `core.discovery_interval` in milliseconds (at least 100): how often a polling
+   * discovery plugin rescans. A plugin's own interval key, where it has one, overrides it; from an
+   * older host (field absent) a plugin uses its own default. */
+  uint64_t discovery_interval_ms;
 } flowlens_host_api;
 
 /* ===== Plugin descriptor =====================================================================
@@ -355,7 +371,11 @@ typedef struct flowlens_plugin_descriptor {
    * threads (memory rules, lifecycle). Args: host, valid until destroy returns (may be kept);
    * config_json, the instance's section as JSON text (an object, "{}" when empty), valid during
    * the call; error buffer; out_instance, set on success. Returns FLOWLENS_OK, or
-   * FLOWLENS_ERR_CONFIG with the offending key in the message, or another error. On error
+   * FLOWLENS_ERR_CONFIG with a message of the form "PATH: what was expected", or another error.
+   * PATH is the key path of the offending value inside the instance's section: keys joined by
+   * '.', list elements as [i] (`listen[1]`, `limits.max_body_bytes`, `servers[2].endpoints[0]`),
+   * "(section)" for the section as a whole. The host maps PATH to the file and line of that value
+   * (check-config prints them); a message without a PATH points at the section. On error
    * *out_instance is untouched and nothing leaks. Threads: the host's control thread. */
   flowlens_status (*create)(const flowlens_host_api* host, const char* config_json,
                             flowlens_plugin_instance** out_instance, char* error,

@@ -2,6 +2,7 @@
 // and Host, which converts them to the C views and throws sdk::Error when the host refuses.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -39,12 +40,17 @@ struct Server {
 
 struct ServerEstimate {
   std::string server_id;
+  // The display name from discovery; the id when discovery gave none or the host is older than 1.2.
+  std::string name;
+  // False until the host says otherwise: an estimate nobody filled in is unknown, never 0 players.
   bool known = false;
   std::string unknown_reason;
   uint32_t active_players = 0;
   std::vector<std::string> unique_ips;
   double sample_window_seconds = 0;
   uint64_t total_bytes = 0;
+  // The server's labels from discovery (ABI 1.2; empty from an older host).
+  std::map<std::string, std::string> labels;
 };
 
 struct Snapshot {
@@ -100,6 +106,14 @@ inline Snapshot to_snapshot(const flowlens_snapshot& view) {
     }
     e.sample_window_seconds = s->sample_window_seconds;
     e.total_bytes = s->total_bytes;
+    if (FLOWLENS_HAS_FIELD(flowlens_server_estimate, s, name) && s->name) e.name = s->name;
+    if (e.name.empty()) e.name = e.server_id;
+    if (FLOWLENS_HAS_FIELD(flowlens_server_estimate, s, label_count) && s->labels) {
+      for (size_t k = 0; k < s->label_count; ++k) {
+        const auto* label = FLOWLENS_ARRAY_AT(flowlens_label, s->labels, k);
+        if (label->key) e.labels[label->key] = label->value ? label->value : "";
+      }
+    }
   }
   return out;
 }
@@ -178,6 +192,17 @@ class Host {
     std::unique_ptr<const flowlens_snapshot, Releaser> hold(view, Releaser{api_});
     return std::make_shared<const Snapshot>(to_snapshot(*view));
   }
+
+  // How often a polling discovery plugin rescans: the operator's core.discovery_interval (ABI
+  // 1.2), or kDefaultDiscoveryInterval from an older host.
+  std::chrono::milliseconds discovery_interval() const noexcept {
+    if (FLOWLENS_HAS_FIELD(flowlens_host_api, api_, discovery_interval_ms) &&
+        api_->discovery_interval_ms > 0)
+      return std::chrono::milliseconds(api_->discovery_interval_ms);
+    return kDefaultDiscoveryInterval;
+  }
+  // The interval an older host's daemon defaults to as well.
+  static constexpr std::chrono::milliseconds kDefaultDiscoveryInterval{30'000};
 
   // True when the host offers health_json (ABI 1.1 and later).
   bool has_health_json() const noexcept {
