@@ -1,0 +1,84 @@
+// sink-webhook configuration: plain structs with named defaults, parsed strictly from the
+// instance's section. Every error names its place: `rules[2].for: ...`.
+#pragma once
+
+#include "rule.h"
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace flowlens::webhook {
+
+using namespace std::chrono_literals;
+
+// Where the firing state is kept across restarts (the package creates it).
+inline constexpr const char* kDefaultStateDir = "/var/lib/flowlens";
+// Crossings within this window of the first go out as one message (Alertmanager's default).
+inline constexpr Millis kDefaultGroupWait = 10s;
+// At start every server is unknown until its first tick: `unknown` waits this long for servers
+// not yet seen known, so a daemon start never fires.
+inline constexpr Millis kDefaultStartupGrace = 60s;
+// A receiver that has not answered within this is treated as down (and retried).
+inline constexpr Millis kDefaultTimeout = 10s;
+// Attempts per message before it is dropped with an error (timeouts, 5xx, 429).
+inline constexpr int kDefaultMaxAttempts = 5;
+// Messages waiting per webhook; beyond it the oldest is dropped (and counted in the log).
+inline constexpr size_t kDefaultQueueLimit = 256;
+// Alertmanager forgets an alert not re-sent within its resolve_timeout (5m): re-send firing
+// alerts this often, with endsAt a few periods ahead, as Prometheus does.
+inline constexpr Millis kDefaultAlertmanagerResend = 60s;
+
+inline constexpr Millis kMinDuration = 0ms;
+inline constexpr Millis kMaxDuration = 7 * 24h;
+
+enum class Format { kJson, kDiscord, kSlack, kAlertmanager };
+
+// A secret given inline, read from a file, or taken from an environment variable; resolved at
+// start (check-config must not need the secret's file or environment).
+struct SecretSource {
+  std::string value;
+  std::string file;
+  std::string env;
+  bool empty() const { return value.empty() && file.empty() && env.empty(); }
+};
+
+struct WebhookConfig {
+  std::string name;
+  Format format = Format::kJson;
+  // The URL carries the token (Discord, Slack): never logged, only its host.
+  SecretSource url;
+  std::map<std::string, std::string> headers;
+  Millis timeout = kDefaultTimeout;
+  int max_attempts = kDefaultMaxAttempts;
+  size_t queue_limit = kDefaultQueueLimit;
+  // json: HMAC-SHA256 key for the X-FlowLens-Signature header; empty: no signature.
+  SecretSource hmac_secret;
+  // discord: who may be pinged; nobody unless listed here (allowed_mentions).
+  std::vector<std::string> mention_roles;
+  std::vector<std::string> mention_users;
+  std::string username;
+  // alertmanager: re-send period of firing alerts.
+  Millis resend_interval = kDefaultAlertmanagerResend;
+  // Only these rules (by name); empty: every rule.
+  std::vector<std::string> rules;
+};
+
+struct SinkConfig {
+  std::string state_dir = kDefaultStateDir;
+  Millis group_wait = kDefaultGroupWait;
+  Millis startup_grace = kDefaultStartupGrace;
+  std::vector<Rule> rules;
+  std::vector<WebhookConfig> webhooks;
+};
+
+// Parses the instance's section; throws sdk::ConfigError "PATH: message".
+SinkConfig parse_config(const boost::json::object& section);
+
+const char* format_name(Format format);
+
+}  // namespace flowlens::webhook

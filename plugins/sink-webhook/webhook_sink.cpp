@@ -1,0 +1,223 @@
+#include "webhook_sink.h"
+
+#include "formats.h"
+#include "secret.h"
+#include "state_file.h"
+
+#include <flowlens/plugin.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+namespace flowlens::webhook {
+namespace {
+
+uint32_t event_kind(ConditionKind kind) {
+  switch (kind) {
+    case ConditionKind::kEmpty:
+      return FLOWLENS_EVENT_SERVER_EMPTY;
+    case ConditionKind::kUnknown:
+      return FLOWLENS_EVENT_SERVER_UNKNOWN;
+    default:
+      return FLOWLENS_EVENT_THRESHOLD_CROSSED;
+  }
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown-host";
+  return buf;
+}
+
+}  // namespace
+
+WebhookSink::WebhookSink(SinkConfig config, std::string instance, LogFn log, EmitFn emit)
+    : config_(std::move(config)),
+      instance_(std::move(instance)),
+      log_(std::move(log)),
+      emit_(std::move(emit)),
+      daemon_host_(host_name()),
+      grouper_(config_.group_wait) {}
+
+WebhookSink::~WebhookSink() {
+  stop();
+}
+
+Instant WebhookSink::now() {
+  using namespace std::chrono;
+  return {duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count(),
+          duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()};
+}
+
+std::string WebhookSink::state_path() const {
+  std::string name = instance_;
+  std::replace(name.begin(), name.end(), '/', '_');
+  return config_.state_dir + "/sink-webhook-" + name + ".json";
+}
+
+void WebhookSink::start() {
+  http_global_init();
+  // Secrets first: a missing one fails start with a message naming the webhook, not the URL.
+  for (const WebhookConfig& hook : config_.webhooks) {
+    const std::string url = resolve_secret(hook.url, "webhooks '" + hook.name + "' url");
+    const std::string key =
+        hook.hmac_secret.empty()
+            ? std::string()
+            : resolve_secret(hook.hmac_secret, "webhooks '" + hook.name + "' hmac_secret");
+    webhooks_.push_back(std::make_unique<Webhook>(hook, url, key, log_));
+  }
+
+  const Instant t = now();
+  std::vector<FiringRecord> restored;
+  if (::mkdir(config_.state_dir.c_str(), 0750) != 0 && errno != EEXIST) {
+    log_(FLOWLENS_LOG_ERROR, "cannot create state_dir " + config_.state_dir + ": " +
+                                 std::strerror(errno) +
+                                 "; firing alerts will be sent again after a restart");
+  }
+  try {
+    restored = load_state_file(state_path());
+  } catch (const std::exception& e) {
+    // A damaged file must not stop alerting: start empty and say what was lost.
+    log_(FLOWLENS_LOG_ERROR, std::string(e.what()) + "; starting with no firing alerts");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    engine_.emplace(config_.rules, config_.startup_grace, t);
+    const size_t kept = engine_->restore(restored, t);
+    if (kept > 0) {
+      log_(FLOWLENS_LOG_INFO, std::to_string(kept) +
+                                  " alerts still firing from before the restart "
+                                  "(not sent again)");
+    }
+    saved_generation_ = engine_->firing_generation();
+    stopping_ = false;
+  }
+  for (auto& w : webhooks_) w->start();
+  dispatcher_ = std::thread([this] { dispatch_loop(); });
+  for (const auto& w : webhooks_) {
+    log_(FLOWLENS_LOG_INFO, "webhook '" + w->config().name + "' (" +
+                                format_name(w->config().format) + ") sends to " + w->host());
+  }
+}
+
+void WebhookSink::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!dispatcher_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  dispatcher_.join();  // it hands the waiting group to the webhooks before leaving
+  for (auto& w : webhooks_) w->request_stop(kStopDrain);
+  for (auto& w : webhooks_) w->join();
+  webhooks_.clear();
+}
+
+void WebhookSink::on_snapshot(const std::vector<ServerObservation>& servers) {
+  evaluate(servers, now());
+}
+
+void WebhookSink::evaluate(const std::vector<ServerObservation>& servers, Instant t) {
+  std::vector<Notification> notes;
+  {
+    std::lock_guard lock(mutex_);
+    if (!engine_) return;
+    notes = engine_->evaluate(servers, t);
+    if (engine_->firing_generation() != saved_generation_) persist();
+  }
+  for (const Notification& n : notes) {
+    if (n.repeat) continue;
+    log_(FLOWLENS_LOG_INFO, plain_summary(n));
+    try {
+      emit_(event_kind(n.kind), plain_summary(n), n.server_id,
+            n.players ? static_cast<double>(*n.players) : 0.0);
+    } catch (const std::exception& e) {
+      log_(FLOWLENS_LOG_WARN, std::string("cannot emit the alert event: ") + e.what());
+    }
+  }
+  std::vector<Notification> to_send;
+  for (Notification& n : notes) {
+    if (n.send) to_send.push_back(std::move(n));
+  }
+  if (to_send.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    grouper_.add(std::move(to_send), t.mono_ms);
+  }
+  wake_.notify_all();
+}
+
+void WebhookSink::persist() {
+  // Called with mutex_ held; the file is small, so the write is short.
+  try {
+    save_state_file(state_path(), engine_->firing());
+    saved_generation_ = engine_->firing_generation();
+    last_save_error_.clear();
+  } catch (const std::exception& e) {
+    if (last_save_error_ != e.what()) {  // once per distinct failure, not once per tick
+      last_save_error_ = e.what();
+      log_(FLOWLENS_LOG_ERROR, last_save_error_ +
+                                   "; firing alerts may be sent again after a "
+                                   "restart");
+    }
+  }
+}
+
+void WebhookSink::send_to(Webhook& w, const std::vector<Notification>& notes) {
+  const std::vector<std::string>& only = w.config().rules;
+  std::vector<Notification> mine;
+  for (const Notification& n : notes) {
+    if (only.empty() || std::find(only.begin(), only.end(), n.rule) != only.end()) {
+      mine.push_back(n);
+    }
+  }
+  if (mine.empty()) return;
+  const MessageContext ctx{daemon_host_, instance_, now().wall_ms};
+  w.enqueue(render_for(w.config(), mine, ctx));
+}
+
+void WebhookSink::dispatch_loop() {
+  // Alertmanager webhooks re-send what is firing, each at its own period.
+  std::map<Webhook*, int64_t> next_resend;
+  for (auto& w : webhooks_) {
+    if (w->config().format == Format::kAlertmanager) {
+      next_resend[w.get()] = now().mono_ms + w->config().resend_interval.count();
+    }
+  }
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    std::optional<int64_t> due = grouper_.due_at();
+    for (const auto& [w, at] : next_resend) due = due ? std::min(*due, at) : at;
+    const int64_t t = now().mono_ms;
+    if (!stopping_ && (!due || *due > t)) {
+      if (due) {
+        wake_.wait_for(lock, Millis(*due - t));
+      } else {
+        wake_.wait(lock);
+      }
+      continue;
+    }
+    std::vector<Notification> group = grouper_.take_if_due(t, stopping_);
+    std::vector<std::pair<Webhook*, std::vector<Notification>>> resends;
+    for (auto& [w, at] : next_resend) {
+      if (at > t) continue;
+      at = t + w->config().resend_interval.count();
+      resends.emplace_back(w, engine_->firing_notifications(now()));
+    }
+    const bool leaving = stopping_;
+    lock.unlock();
+    if (!group.empty()) {
+      for (auto& w : webhooks_) send_to(*w, group);
+    }
+    for (auto& [w, notes] : resends) send_to(*w, notes);
+    if (leaving) return;
+    lock.lock();
+  }
+}
+
+}  // namespace flowlens::webhook

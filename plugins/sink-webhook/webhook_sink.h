@@ -1,0 +1,68 @@
+// The sink: rules on each snapshot (on the host's delivery thread for this instance), grouping
+// and rendering on a dispatcher thread, delivery on one thread per webhook.
+#pragma once
+
+#include "config.h"
+#include "grouper.h"
+#include "rules_engine.h"
+#include "webhook.h"
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace flowlens::webhook {
+
+// At stop, queued messages (including a group still waiting) get this long to go out.
+inline constexpr Millis kStopDrain{3000};
+
+// Emits one ABI event: kind (FLOWLENS_EVENT_*), sentence, server id, value.
+using EmitFn = std::function<void(uint32_t kind, const std::string& message,
+                                  const std::string& server_id, double value)>;
+
+class WebhookSink {
+ public:
+  WebhookSink(SinkConfig config, std::string instance, LogFn log, EmitFn emit);
+  ~WebhookSink();
+
+  // Resolves the secrets, reads the state file, starts the threads. Throws on a missing secret.
+  void start();
+  void stop();
+  // One snapshot, judged at the current time.
+  void on_snapshot(const std::vector<ServerObservation>& servers);
+
+  // The state file's path: STATE_DIR/sink-webhook-INSTANCE.json.
+  std::string state_path() const;
+
+ private:
+  void evaluate(const std::vector<ServerObservation>& servers, Instant now);
+  void persist();
+  void dispatch_loop();
+  // Renders `notes` (those of w's rules) in w's format and queues them.
+  void send_to(Webhook& w, const std::vector<Notification>& notes);
+  static Instant now();
+
+  const SinkConfig config_;
+  const std::string instance_;
+  LogFn log_;
+  EmitFn emit_;
+  std::string daemon_host_;
+
+  std::vector<std::unique_ptr<Webhook>> webhooks_;
+
+  std::mutex mutex_;  // guards everything below
+  std::condition_variable wake_;
+  std::optional<RulesEngine> engine_;
+  Grouper grouper_;
+  bool stopping_ = false;
+  uint64_t saved_generation_ = 0;
+  std::string last_save_error_;
+  std::thread dispatcher_;
+};
+
+}  // namespace flowlens::webhook
