@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -25,11 +26,10 @@ constexpr std::streamsize kMaxStateFileBytes = 64 * 1024 * 1024;
 }  // namespace
 
 std::vector<FiringRecord> load_state_file(const std::string& path) {
+  std::error_code exists_error;
+  if (!std::filesystem::exists(path, exists_error) && !exists_error) return {};  // first start
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return {};
-    fail_errno("cannot open state file", path);
-  }
+  if (!in) fail_errno("cannot open state file", path);
   std::ostringstream text;
   text << in.rdbuf();
   if (text.tellp() > kMaxStateFileBytes) throw std::runtime_error(path + ": state file too large");
