@@ -1,0 +1,15 @@
+// The Application API key, read in start from where the config says. The key itself never
+// appears in a message: errors name its source only. Its prefix (ptla_ on Pterodactyl, papp_ on
+// Pelican, none on old panels) is not checked.
+#pragma once
+
+#include <string>
+
+#include "settings.h"
+
+namespace flowlens::discovery_pterodactyl {
+
+// Throws std::runtime_error naming the source (file path, variable name) and the cause.
+std::string load_api_key(const KeySource& source);
+
+}  // namespace flowlens::discovery_pterodactyl

@@ -1,0 +1,149 @@
+#include "pterodactyl_discovery.h"
+
+#include <exception>
+
+#include "api_key.h"
+#include "local_addresses.h"
+#include "node_match.h"
+#include "server_mapping.h"
+#include "wings_config.h"
+
+namespace flowlens::discovery_pterodactyl {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool same(const std::vector<sdk::Server>& a, const std::vector<sdk::Server>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const sdk::Server& x = a[i];
+    const sdk::Server& y = b[i];
+    if (x.id != y.id || x.name != y.name || x.labels != y.labels ||
+        x.endpoints.size() != y.endpoints.size())
+      return false;
+    for (size_t k = 0; k < x.endpoints.size(); ++k)
+      if (x.endpoints[k].port != y.endpoints[k].port ||
+          x.endpoints[k].proto != y.endpoints[k].proto)
+        return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+PterodactylDiscovery::PterodactylDiscovery(sdk::Host host, const sdk::Config& config)
+    : host_(host),
+      settings_(parse_settings(config)),
+      interval_(settings_.interval.value_or(host.discovery_interval())),
+      failures_(host) {}
+
+PterodactylDiscovery::~PterodactylDiscovery() {
+  stop();
+}
+
+void PterodactylDiscovery::start() {
+  api_key_ = load_api_key(settings_.key);
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void PterodactylDiscovery::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  if (published_) host_.replace_servers({});
+  published_.reset();
+}
+
+bool PterodactylDiscovery::wait(std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  wake_.wait_for(lock, d, [this] { return stopping_.load(); });
+  return !stopping_;
+}
+
+void PterodactylDiscovery::run() {
+  HttpOptions options;
+  options.connect_timeout = settings_.connect_timeout;
+  options.request_timeout = settings_.request_timeout;
+  options.max_response_bytes = settings_.max_response_bytes;
+  options.allow_http = settings_.allow_http;
+  options.tls_verify = settings_.tls_verify;
+  options.ca_file = settings_.ca_file;
+  try {
+    HttpClient http(options, stopping_);
+    PanelClient client(settings_.url, api_key_, settings_.max_pages, http,
+                       [this](std::chrono::milliseconds d) { return wait(d); });
+    host_.info("listing servers from " + settings_.url + " every " +
+               std::to_string(interval_.count()) + " ms");
+    do {
+      sync(client);
+    } while (wait(interval_));
+  } catch (const std::exception& e) {
+    // Only setup (a libcurl handle, memory) gets here: sync catches everything else.
+    host_.error(std::string("poll thread ended: ") + e.what());
+  }
+}
+
+int64_t PterodactylDiscovery::resolve_node(PanelClient& client) {
+  if (settings_.node_id) return *settings_.node_id;
+  for (const std::string& path : settings_.wings_configs) {
+    std::optional<std::string> uuid;
+    try {
+      uuid = read_wings_uuid_file(path);
+    } catch (const std::exception& e) {
+      throw SyncError("node", e.what());
+    }
+    if (!uuid) continue;
+    const std::optional<PanelNode> node = client.node_by_uuid(*uuid);
+    if (!node)
+      throw SyncError("node", "the panel has no node with uuid " + *uuid + " (from " + path +
+                                  "); is this Wings registered with this panel? or set node_id");
+    host_.info("this host is node " + std::to_string(node->id) + " ('" + node->name +
+               "'), by the uuid in " + path);
+    return node->id;
+  }
+  try {
+    const std::vector<PanelNode> nodes = client.list_nodes();
+    const int64_t id = node_for_this_host(nodes, resolve_host, local_addresses());
+    for (const PanelNode& n : nodes)
+      if (n.id == id)
+        host_.info("this host is node " + std::to_string(id) + " ('" + n.name + "'): its fqdn " +
+                   n.fqdn + " resolves to an address of this host");
+    return id;
+  } catch (const SyncError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw SyncError("node", e.what());
+  }
+}
+
+void PterodactylDiscovery::sync(PanelClient& client) {
+  try {
+    if (!node_) node_ = resolve_node(client);
+    const auto started = Clock::now();
+    ListStats stats;
+    const std::vector<PanelServer> panel = client.list_servers(&stats);
+    MappedServers mapped = map_servers(panel, *node_, settings_.mapping);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    for (const std::string& why : mapped.skipped)
+      if (skipped_logged_.insert(why).second) host_.warn(why);
+    failures_.succeeded();
+    if (published_ && same(*published_, mapped.servers)) return;
+    host_.replace_servers(mapped.servers);
+    host_.info("node " + std::to_string(*node_) + ": " + std::to_string(mapped.servers.size()) +
+               " servers watched (" + std::to_string(panel.size()) + " on the panel, " +
+               std::to_string(stats.pages) + " pages, " + std::to_string(took.count()) + " ms)");
+    published_ = std::move(mapped.servers);
+  } catch (const SyncError& e) {
+    if (e.kind() != "stopped") failures_.failed(e.kind(), e.what());
+  } catch (const std::exception& e) {
+    failures_.failed("internal", std::string("sync failed: ") + e.what());
+  }
+}
+
+}  // namespace flowlens::discovery_pterodactyl

@@ -1,0 +1,56 @@
+// The plugin's config section as plain values, each default a named constant. Parsed strictly
+// in create (check-config runs it): no file, socket or environment is touched here.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <flowlens/sdk/config.hpp>
+
+#include "server_mapping.h"
+
+namespace flowlens::discovery_pterodactyl {
+
+using std::chrono::milliseconds;
+
+inline constexpr milliseconds kDefaultConnectTimeout{5'000};
+inline constexpr milliseconds kDefaultRequestTimeout{30'000};
+// A page of 100 servers with their allocations and environment is a few hundred kB.
+inline constexpr int64_t kDefaultMaxResponseBytes = int64_t{8} << 20;
+// 100 pages of 100: a panel bigger than this is listed only if the operator says so.
+inline constexpr int64_t kDefaultMaxPages = 100;
+// Where Wings keeps its config: Pterodactyl's, then Pelican's.
+inline const std::vector<std::string> kDefaultWingsConfigs = {"/etc/pterodactyl/config.yml",
+                                                              "/etc/pelican/config.yml"};
+
+// Where the Application API key comes from; exactly one is configured.
+struct KeySource {
+  std::string inline_key;  // api_key: discouraged (conf.d is often world-readable)
+  std::string file;        // api_key_file: first line, surrounding blanks removed
+  std::string env;         // api_key_env: the name of an environment variable
+};
+
+struct Settings {
+  std::string url;  // the panel's base URL, no trailing '/'
+  bool allow_http = false;
+  KeySource key;
+  std::optional<int64_t> node_id;
+  std::vector<std::string> wings_configs = kDefaultWingsConfigs;
+  MappingOptions mapping;
+  std::optional<milliseconds> interval;  // unset: the host's core.discovery_interval
+  milliseconds connect_timeout = kDefaultConnectTimeout;
+  milliseconds request_timeout = kDefaultRequestTimeout;
+  int64_t max_response_bytes = kDefaultMaxResponseBytes;
+  int64_t max_pages = kDefaultMaxPages;
+  bool tls_verify = true;
+  std::string ca_file;  // empty: the system's CA store
+};
+
+// Throws sdk::ConfigError "KEY: what was expected".
+Settings parse_settings(const sdk::Config& config);
+
+}  // namespace flowlens::discovery_pterodactyl
