@@ -13,7 +13,11 @@ RUN_PKGS=(iproute2)
 TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format)
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
-if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+if [ "${1:-}" = "--test" ]; then
+  want+=("${TEST_PKGS[@]}" nodejs)
+  # Debian's nodejs ships npm as its own package; a nodejs that bundles npm conflicts with it.
+  command -v npm >/dev/null || want+=(npm)
+fi
 
 missing=()
 for p in "${want[@]}"; do
@@ -21,13 +25,32 @@ for p in "${want[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#want[@]} packages present"
-  exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
+elif [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
   exit 1
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# npm packages the tests run, pinned, each in its own fixed prefix (the tests look there).
+npm_test_package() {  # name version prefix
+  local installed
+  installed=$(node -p "require('$3/node_modules/$1/package.json').version" 2>/dev/null || true)
+  if [ "$installed" = "$2" ]; then
+    echo "install-deps: npm $1@$2 present in $3"
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: npm $1@$2 missing in $3; run as root to install it" >&2
+    exit 1
+  fi
+  mkdir -p "$3"
+  npm install --prefix "$3" --no-audit --no-fund --omit=optional "$1@$2"
+}
+if [ "${1:-}" = "--test" ]; then
+  # The Etsy StatsD daemon that tests/sink_statsd pushes to.
+  npm_test_package statsd 0.9.0 /opt/flowlens-test/statsd
+fi
