@@ -4,15 +4,13 @@ namespace flowlens::discovery_pterodactyl {
 
 void FailureLog::failed(const std::string& kind, const std::string& message) {
   if (!logged_.insert(kind).second) return;
-  host_.warn(message +
-             "; keeping the last good server list (logged once until the panel "
-             "answers again)");
+  host_.warn(message + "; keeping the last good server list (said once until a sync succeeds)");
 }
 
 void FailureLog::succeeded() {
   if (logged_.empty()) return;
   logged_.clear();
-  host_.info("the panel answers again; server list up to date");
+  host_.info("the panel answers again: server list up to date");
 }
 
 }  // namespace flowlens::discovery_pterodactyl

@@ -277,7 +277,9 @@ TEST(DiscoveryPterodactylPlugin, KeepsTheLastGoodListThroughEveryFailure) {
     EXPECT_EQ(services.replaced().back(), good) << "the last good list must stay";
 
     panel.set_mode("ok");
-    ASSERT_TRUE(services.wait_logged("the panel answers again", &f - failures + 1u));
+    ASSERT_TRUE(
+        services.wait_logged("the panel answers again: server list up to date", &f - failures + 1u))
+        << services.all_logs();
   }
   EXPECT_EQ(services.replaced().size(), 1u) << "no failure may publish anything";
 
