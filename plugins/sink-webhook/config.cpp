@@ -1,8 +1,6 @@
 #include "config.h"
 
-#include "duration.h"
-
-#include <flowlens/sdk/host.hpp>
+#include <flowlens/sdk/config.hpp>
 
 #include <boost/json.hpp>
 
@@ -16,131 +14,7 @@ namespace {
 
 namespace json = boost::json;
 
-// Reads one map of the section, knowing its place ("rules[2]") for every message.
-class Section {
- public:
-  Section(const json::object& object, std::string path) : o_(object), path_(std::move(path)) {}
-
-  std::string path_of(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-  [[noreturn]] void fail(std::string_view key, const std::string& message) const {
-    throw sdk::ConfigError(path_of(key) + ": " + message);
-  }
-  [[noreturn]] void fail_here(const std::string& message) const {
-    throw sdk::ConfigError((path_.empty() ? std::string("config") : path_) + ": " + message);
-  }
-  bool has(std::string_view key) const { return o_.contains(key); }
-  const json::value* find(std::string_view key) const { return o_.if_contains(key); }
-
-  void allow_only(std::initializer_list<std::string_view> keys) const {
-    for (const auto& [key, value] : o_) {
-      bool known = false;
-      for (std::string_view k : keys) known = known || key == k;
-      if (known) continue;
-      std::string allowed;
-      for (std::string_view k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-      fail(key, "unknown key; allowed: " + allowed);
-    }
-  }
-
-  std::string get_string(std::string_view key, std::string fallback) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return fallback;
-    if (!v->is_string()) fail(key, "expected a string, got " + json::serialize(*v));
-    return std::string(v->get_string());
-  }
-  bool get_bool(std::string_view key, bool fallback) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return fallback;
-    if (!v->is_bool()) fail(key, "expected true or false, got " + json::serialize(*v));
-    return v->get_bool();
-  }
-  int64_t get_int(std::string_view key, int64_t fallback, int64_t min, int64_t max) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return fallback;
-    boost::system::error_code ec;
-    const int64_t n = v->to_number<int64_t>(ec);
-    if (ec) fail(key, "expected an integer, got " + json::serialize(*v));
-    if (n < min || n > max) {
-      fail(key, std::to_string(n) + " is outside [" + std::to_string(min) + ", " +
-                    std::to_string(max) + "]");
-    }
-    return n;
-  }
-  Millis get_duration(std::string_view key, Millis fallback, Millis min, Millis max) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return fallback;
-    std::optional<Millis> d;
-    if (v->is_string()) {
-      d = parse_duration(v->get_string());
-    } else if (v->is_number()) {
-      boost::system::error_code ec;
-      const double seconds = v->to_number<double>(ec);
-      if (!ec && seconds >= 0 && seconds <= 1e9) d = Millis(static_cast<int64_t>(seconds * 1000));
-    }
-    if (!d) {
-      fail(key, "expected a duration (seconds, or \"30s\", \"5m\", \"1h30m\"), got " +
-                    json::serialize(*v));
-    }
-    if (*d < min || *d > max) {
-      fail(key, "must be between " + std::to_string(min.count()) + "ms and " +
-                    std::to_string(max.count()) + "ms");
-    }
-    return *d;
-  }
-  std::vector<std::string> get_string_list(std::string_view key) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return {};
-    if (v->is_string()) return {std::string(v->get_string())};
-    if (!v->is_array()) fail(key, "expected a list of strings, got " + json::serialize(*v));
-    std::vector<std::string> out;
-    for (size_t i = 0; i < v->get_array().size(); ++i) {
-      const json::value& e = v->get_array()[i];
-      if (!e.is_string()) {
-        fail(std::string(key) + "[" + std::to_string(i) + "]",
-             "expected a string, got " + json::serialize(e));
-      }
-      out.emplace_back(e.get_string());
-    }
-    return out;
-  }
-  // name: value; numbers and booleans are taken as their text (YAML turns `max_players: 50`
-  // into a number).
-  std::map<std::string, std::string> get_string_map(std::string_view key) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return {};
-    if (!v->is_object()) fail(key, "expected a map of name: value, got " + json::serialize(*v));
-    std::map<std::string, std::string> out;
-    for (const auto& [k, e] : v->get_object()) {
-      if (e.is_string()) {
-        out[std::string(k)] = std::string(e.get_string());
-      } else if (e.is_number() || e.is_bool()) {
-        out[std::string(k)] = json::serialize(e);
-      } else {
-        fail(std::string(key) + "." + std::string(k), "expected a string or number");
-      }
-    }
-    return out;
-  }
-  std::vector<Section> sections(std::string_view key) const {
-    const json::value* v = find(key);
-    if (v == nullptr) return {};
-    if (!v->is_array()) fail(key, "expected a list of maps, got " + json::serialize(*v));
-    std::vector<Section> out;
-    for (size_t i = 0; i < v->get_array().size(); ++i) {
-      const std::string place = path_of(key) + "[" + std::to_string(i) + "]";
-      const json::object* o = v->get_array()[i].if_object();
-      if (o == nullptr) throw sdk::ConfigError(place + ": expected a map");
-      out.emplace_back(*o, place);
-    }
-    return out;
-  }
-
- private:
-  const json::object& o_;
-  std::string path_;
-};
+using Section = sdk::Config;
 
 // "players >= 20", "players<=2", "empty", "full", "unknown".
 void parse_condition(const Section& s, Rule& rule) {
@@ -180,14 +54,14 @@ void parse_condition(const Section& s, Rule& rule) {
 }
 
 void parse_selector(const Section& s, Rule& rule) {
-  const json::value* v = s.find("select");
+  const json::value* v = s.object().if_contains("select");
   if (v == nullptr) return;  // every server
   if (v->is_string()) {
     if (v->get_string() != "all") s.fail("select", "expected all, {server: ID} or {labels: {...}}");
     return;
   }
   if (!v->is_object()) s.fail("select", "expected all, {server: ID} or {labels: {...}}");
-  Section sel(v->get_object(), s.path_of("select"));
+  const Section sel = s.section("select");
   sel.allow_only({"server", "labels"});
   rule.selector.server_id = sel.get_string("server", "");
   rule.selector.labels = sel.get_string_map("labels");
@@ -291,8 +165,8 @@ WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_
   if (!w.hmac_secret.empty() && w.format != Format::kJson) {
     s.fail("hmac_secret", "only for format: json");
   }
-  w.mention_roles = s.get_string_list("mention_roles");
-  w.mention_users = s.get_string_list("mention_users");
+  w.mention_roles = s.get_string_list("mention_roles", {});
+  w.mention_users = s.get_string_list("mention_users", {});
   w.username = s.get_string("username", "");
   if ((!w.mention_roles.empty() || !w.mention_users.empty() || !w.username.empty()) &&
       w.format != Format::kDiscord) {
@@ -310,7 +184,7 @@ WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_
   }
   w.resend_interval =
       s.get_duration("resend_interval", kDefaultAlertmanagerResend, 1s, kMaxDuration);
-  w.rules = s.get_string_list("rules");
+  w.rules = s.get_string_list("rules", {});
   for (const std::string& r : w.rules) {
     if (!rule_names.count(r)) s.fail("rules", "no rule named '" + r + "'");
   }
@@ -333,8 +207,7 @@ const char* format_name(Format format) {
   return "?";
 }
 
-SinkConfig parse_config(const json::object& section) {
-  const Section s(section, "");
+SinkConfig parse_config(const sdk::Config& s) {
   s.allow_only({"state_dir", "group_wait", "startup_grace", "rules", "webhooks"});
   SinkConfig c;
   c.state_dir = s.get_string("state_dir", kDefaultStateDir);

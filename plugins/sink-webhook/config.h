@@ -4,7 +4,7 @@
 
 #include "rule.h"
 
-#include <boost/json/object.hpp>
+#include <flowlens/sdk/config.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -77,7 +77,7 @@ struct SinkConfig {
 };
 
 // Parses the instance's section; throws sdk::ConfigError "PATH: message".
-SinkConfig parse_config(const boost::json::object& section);
+SinkConfig parse_config(const sdk::Config& section);
 
 const char* format_name(Format format);
 

@@ -37,7 +37,7 @@ class WebhookPlugin {
   WebhookPlugin(sdk::Host host, const sdk::Config& config)
       : host_(host),
         sink_(
-            parse_config(config.object()), std::string(host.instance_name()),
+            parse_config(config), std::string(host.instance_name()),
             [host](int level, const std::string& message) {
               host.log(static_cast<sdk::LogLevel>(level), message);
             },

@@ -1,7 +1,7 @@
 // Config: what is accepted, and errors that name the place (rules[1].for) and the reason.
 #include "config.h"
 
-#include <flowlens/sdk/host.hpp>
+#include <flowlens/sdk/config.hpp>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
