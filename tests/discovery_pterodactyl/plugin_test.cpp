@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "config/loaders.h"
 #include "fake_panel_process.h"
 #include "plugin_host/host_services.h"
 #include "plugin_host/loader.h"
@@ -363,6 +364,19 @@ TEST(DiscoveryPterodactylPlugin, StartFailsNamingAMissingKeySourceCreateChecksTh
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(DiscoveryPterodactylPlugin, ShippedSectionIsValid) {
+  const config::Config cfg =
+      config::load_conf_dir(std::string(FLOWLENS_TEST_SOURCE_DIR) + "/conf.d");
+  std::string section_json;
+  for (const auto& p : cfg.plugins)
+    if (p.plugin == "discovery-pterodactyl") section_json = p.config_json;
+  ASSERT_FALSE(section_json.empty()) << "conf.d ships a discovery-pterodactyl instance";
+  RecordingServices services;
+  plugin_host::PluginInstance inst("panel", load(), services);
+  EXPECT_NO_THROW(inst.create(section_json));
+  inst.destroy();
 }
 
 }  // namespace
