@@ -14,7 +14,7 @@ per_page (as Laravel's does) and links [] on a single page. Servers sit on two n
 Tests steer it through /_fake/* (never used by the plugin):
   POST /_fake/mode     {"mode": M, "count": N, "delay": S}   next N list answers (default all)
        modes: ok, unauthorized, forbidden, rate_limited, server_error, malformed, truncated,
-              slow, huge, no_allocations, fail_page_2
+              slow, huge, wrong_shape, no_allocations, fail_page_2
   POST /_fake/servers  {"count": N, "per_node": [...]}       replace the data set
   GET  /_fake/stats                                          requests seen, with query and headers
 
@@ -28,7 +28,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-RATE_LIMIT = 240  # the panel's default per admin user and minute
+DEFAULT_RATE_LIMIT = 240  # the panel's default per admin user and minute
 NODE_UUIDS = {
     1: "9f1b6c1e-1d2f-4c3b-8a9e-000000000001",
     2: "9f1b6c1e-1d2f-4c3b-8a9e-000000000002",
@@ -92,8 +92,9 @@ def error_body(status, code, detail):
 
 
 class Panel:
-    def __init__(self, key, count, per_node):
+    def __init__(self, key, count, per_node, rate_limit):
         self.key = key
+        self.rate_limit = rate_limit
         self.lock = threading.Lock()
         self.servers = make_servers(count, per_node)
         self.mode = "ok"
@@ -121,8 +122,8 @@ class Panel:
             if now - self.window_start >= 60:
                 self.window_start, self.window_used = now, 0
             self.window_used += 1
-            return {"X-RateLimit-Limit": str(RATE_LIMIT),
-                    "X-RateLimit-Remaining": str(max(RATE_LIMIT - self.window_used, 0))}
+            return {"X-RateLimit-Limit": str(self.rate_limit),
+                    "X-RateLimit-Remaining": str(max(self.rate_limit - self.window_used, 0))}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -297,9 +298,12 @@ def main():
     parser.add_argument("--key", default="ptla_" + "k" * 43)
     parser.add_argument("--servers", type=int, default=250)
     parser.add_argument("--nodes", default="1,1,2", help="node of server i: list[i %% len]")
+    parser.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT,
+                        help="X-RateLimit-Limit (requests a minute; only reported, not enforced)")
     args = parser.parse_args()
     server = QuietServer(("127.0.0.1", args.port), Handler)
-    server.panel = Panel(args.key, args.servers, [int(n) for n in args.nodes.split(",")])
+    server.panel = Panel(args.key, args.servers, [int(n) for n in args.nodes.split(",")],
+                         args.rate_limit)
     print("listening %d" % server.server_address[1], flush=True)
     try:
         server.serve_forever(poll_interval=0.1)
