@@ -8,9 +8,10 @@ BUILD_PKGS=(
   clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev libcurl4-openssl-dev
+  prometheus-cpp-dev
 )
-RUN_PKGS=(iproute2)
-TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format)
+RUN_PKGS=(iproute2 libprometheus-cpp-core1.0)
+TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format prometheus)
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then

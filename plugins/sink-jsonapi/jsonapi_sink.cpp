@@ -2,11 +2,12 @@
 
 namespace flowlens::jsonapi {
 
-JsonApiSink::JsonApiSink(Config config, std::string version, LogFn log)
+JsonApiSink::JsonApiSink(Config config, std::string version, http::LogFn log)
     : config_(std::move(config)),
       version_(std::move(version)),
       server_(
-          config_, [this](const Request& request) { return handle(request); }, std::move(log)) {}
+          config_.server, [this](const Request& request) { return handle(request); },
+          std::move(log), make_error) {}
 
 JsonApiSink::~JsonApiSink() {
   stop();

@@ -21,7 +21,7 @@ namespace flowlens::jsonapi {
 
 class JsonApiSink {
  public:
-  JsonApiSink(Config config, std::string version, LogFn log);
+  JsonApiSink(Config config, std::string version, http::LogFn log);
   ~JsonApiSink();
   JsonApiSink(const JsonApiSink&) = delete;
   JsonApiSink& operator=(const JsonApiSink&) = delete;
@@ -61,7 +61,7 @@ class JsonApiSink {
   std::mutex health_mutex_;  // guards the two below, held while fetching
   HealthFn fetch_health_;
   std::optional<std::chrono::steady_clock::time_point> health_fetched_;
-  Server server_;  // last: stopped and destroyed before the state its sessions read
+  http::Server server_;  // last: stopped and destroyed before the state its sessions read
 };
 
 }  // namespace flowlens::jsonapi

@@ -1,7 +1,7 @@
 // JSON rendering. The server list is rendered once per snapshot; requests only slice it.
 #pragma once
 
-#include "shared_body.h"
+#include "message.h"
 #include "snapshot.h"
 
 #include <boost/json/object.hpp>
@@ -15,6 +15,8 @@
 #include <vector>
 
 namespace flowlens::jsonapi {
+
+using http::SharedText;
 
 // One snapshot, ready to serve: `{"servers":[obj,...]}` and, per id, the slice that is `obj`.
 class RenderedSnapshot {

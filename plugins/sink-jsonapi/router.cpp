@@ -1,6 +1,6 @@
 #include "router.h"
 
-#include "auth.h"
+#include "bearer_auth.h"
 #include "encoding.h"
 
 #include <optional>
@@ -10,6 +10,7 @@ namespace flowlens::jsonapi {
 namespace {
 
 namespace http = boost::beast::http;
+using flowlens::http::target_path;
 
 constexpr std::string_view kServerName = "flowlens-jsonapi";
 constexpr std::string_view kAllow = "GET, HEAD";
@@ -58,15 +59,10 @@ std::optional<std::string> decode_server_id(std::string_view raw) {
   return id;
 }
 
-// The path of a request target, without query or fragment.
-std::string_view target_path(std::string_view target) {
-  return target.substr(0, target.find_first_of("?#"));
-}
-
 bool authorized(const Request& request, const Config& config) {
   if (config.auth == AuthMode::kNone) return true;
   const auto it = request.find(http::field::authorization);
-  return it != request.end() && bearer_matches(it->value(), config.api_key);
+  return it != request.end() && flowlens::http::bearer_matches(it->value(), config.api_key);
 }
 
 Response health(const Request& request, const RouteInputs& in) {
@@ -135,8 +131,8 @@ Response servers(const Request& request, const RouteInputs& in, std::string_view
 
 }  // namespace
 
-Response make_error(http::status status, std::string_view message, unsigned http_version) {
-  Request request{http::verb::get, "/", http_version};
+Response make_error(http::status status, std::string_view message) {
+  Request request{http::verb::get, "/", 11};
   return error(status, message, request);
 }
 

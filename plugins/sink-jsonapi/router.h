@@ -4,7 +4,7 @@
 
 #include "config.h"
 #include "render.h"
-#include "shared_body.h"
+#include "message.h"
 #include "snapshot.h"
 
 #include <boost/beast/http/message.hpp>
@@ -16,8 +16,8 @@
 
 namespace flowlens::jsonapi {
 
-using Request = boost::beast::http::request<boost::beast::http::string_body>;
-using Response = boost::beast::http::response<SharedBody>;
+using http::Request;
+using http::Response;
 
 // Ids are discovery-chosen names ("mc-survival"); anything longer is a client error, not a lookup.
 inline constexpr std::size_t kMaxServerIdBytes = 256;
@@ -41,8 +41,7 @@ Response route(const Request& request, const RouteInputs& in);
 // True for requests whose answer shows the host's health, so the caller fetches it only then.
 bool is_health_request(const Request& request);
 
-// A JSON error response, as the session also sends for requests it could not parse.
-Response make_error(boost::beast::http::status status, std::string_view message,
-                    unsigned http_version);
+// A JSON error response, as the server also sends for requests it could not parse.
+Response make_error(boost::beast::http::status status, std::string_view message);
 
 }  // namespace flowlens::jsonapi

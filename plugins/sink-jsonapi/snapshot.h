@@ -1,36 +1,20 @@
-// The plugin's own copy of what the host tells it: one tick's estimates and the host's health.
-// Kept independent of the SDK's C structs so the router and renderer are testable on their own.
+// What the host tells the plugin: one tick's estimates (the SDK's own types, ABI 1.2 with name
+// and labels) and the daemon's health.
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
+#include <flowlens/sdk/host.hpp>
 
 #include <boost/json/object.hpp>
 
+#include <optional>
+#include <string_view>
+
 namespace flowlens::jsonapi {
 
-struct ServerEstimate {
-  std::string server_id;
-  std::string name;  // empty when discovery gave none
-  // False while the daemon cannot estimate the server: rendered as status "unknown" and
-  // active_players null, never 0, because operators' scripts act on a 0.
-  bool known = true;
-  std::string unknown_reason;
-  uint32_t active_players = 0;
-  std::vector<std::string> unique_ips;
-  double sample_window_seconds = 0;
-  uint64_t total_bytes = 0;
-  std::map<std::string, std::string> labels;
-};
-
-struct Snapshot {
-  int64_t timestamp_unix_ms = 0;  // wall clock of the tick
-  std::vector<ServerEstimate> servers;
-};
+// `known` is false unless the host says otherwise: rendered as status "unknown" and
+// active_players null, never 0, because operators' scripts act on a 0.
+using ServerEstimate = sdk::ServerEstimate;
+using Snapshot = sdk::Snapshot;
 
 // What /health shows about the daemon: the object the host's health_json returned (ABI 1.1;
 // fields documented in flowlens/plugin.h). Empty when the host is older or its text was not a

@@ -17,8 +17,8 @@ namespace flowlens::jsonapi {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::HttpReply;
-using testing::TestConnection;
+using http::testing::HttpReply;
+using http::testing::TestConnection;
 
 constexpr char kKey[] = "test-key";
 constexpr auto kReplyTimeout = 5s;
@@ -53,16 +53,16 @@ TEST(Http, AuthAcceptedAndRefusedOnBothFamilies) {
   const Running r = start_sink();
   for (const auto& [host, port] : {std::pair{"127.0.0.1", r.v4_port}, {"::1", r.v6_port}}) {
     SCOPED_TRACE(host);
-    const auto ok = testing::get(host, port, "/metrics/servers", kKey);
+    const auto ok = http::testing::get(host, port, "/metrics/servers", kKey);
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok->status, 200);
     EXPECT_TRUE(ok->body.starts_with("{\"servers\":[{\"server_id\":\"srv-0\""));
-    const auto refused = testing::get(host, port, "/metrics/servers", "wrong");
+    const auto refused = http::testing::get(host, port, "/metrics/servers", "wrong");
     ASSERT_TRUE(refused);
     EXPECT_EQ(refused->status, 401);
     EXPECT_EQ(refused->body, "{\"error\":\"unauthorized\"}");
     EXPECT_TRUE(refused->header("www-authenticate").starts_with("Bearer"));
-    const auto none = testing::get(host, port, "/metrics/servers/srv-1");
+    const auto none = http::testing::get(host, port, "/metrics/servers/srv-1");
     ASSERT_TRUE(none);
     EXPECT_EQ(none->status, 401);
   }
@@ -70,15 +70,15 @@ TEST(Http, AuthAcceptedAndRefusedOnBothFamilies) {
 
 TEST(Http, ServerFoundAndNotFound) {
   const Running r = start_sink();
-  const auto one = testing::get("127.0.0.1", r.v4_port, "/metrics/servers/srv-3", kKey);
+  const auto one = http::testing::get("127.0.0.1", r.v4_port, "/metrics/servers/srv-3", kKey);
   ASSERT_TRUE(one);
   EXPECT_EQ(one->status, 200);
   EXPECT_TRUE(one->body.starts_with("{\"server_id\":\"srv-3\",\"status\":\"ok\""));
-  const auto missing = testing::get("::1", r.v6_port, "/metrics/servers/srv-999", kKey);
+  const auto missing = http::testing::get("::1", r.v6_port, "/metrics/servers/srv-999", kKey);
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(missing->body, "{\"error\":\"server not found\"}");
-  const auto health = testing::get("127.0.0.1", r.v4_port, "/health");
+  const auto health = http::testing::get("127.0.0.1", r.v4_port, "/health");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200) << health->body;
 }
@@ -88,7 +88,7 @@ TEST(Http, KeepAliveUntilTheCapThenClose) {
   TestConnection c("127.0.0.1", r.v4_port);
   ASSERT_TRUE(c.is_open());
   for (int i = 1; i <= 3; ++i) {
-    ASSERT_TRUE(c.send(testing::request(i == 2 ? "HEAD" : "GET", "/metrics/servers", kKey)));
+    ASSERT_TRUE(c.send(http::testing::request(i == 2 ? "HEAD" : "GET", "/metrics/servers", kKey)));
     const auto reply = c.read_reply(kReplyTimeout, i == 2);
     ASSERT_TRUE(reply) << "request " << i;
     EXPECT_EQ(reply->status, 200);
@@ -116,8 +116,9 @@ TEST(Http, MalformedRequestsGet400AndAClose) {
 TEST(Http, OversizedHeaderGets431) {
   const Running r = start_sink();
   TestConnection c("::1", r.v6_port);
-  const std::string huge = "X-Filler: " + std::string(2 * kDefaultMaxHeaderBytes, 'a') + "\r\n";
-  ASSERT_TRUE(c.send(testing::request("GET", "/metrics/servers", kKey, huge)));
+  const std::string huge =
+      "X-Filler: " + std::string(2 * http::kDefaultMaxHeaderBytes, 'a') + "\r\n";
+  ASSERT_TRUE(c.send(http::testing::request("GET", "/metrics/servers", kKey, huge)));
   const auto reply = c.read_reply(kReplyTimeout);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 431);
@@ -129,10 +130,10 @@ TEST(Http, OversizedBodyGets413AndSmallBodyGets405) {
   const Running r = start_sink();
   {
     TestConnection c("127.0.0.1", r.v4_port);
-    const std::string length = std::to_string(kDefaultMaxBodyBytes * 4);
-    ASSERT_TRUE(c.send(
-        testing::request("POST", "/metrics/servers", kKey, "Content-Length: " + length + "\r\n") +
-        std::string(kDefaultMaxBodyBytes * 4, 'b')));
+    const std::string length = std::to_string(http::kDefaultMaxBodyBytes * 4);
+    ASSERT_TRUE(c.send(http::testing::request("POST", "/metrics/servers", kKey,
+                                              "Content-Length: " + length + "\r\n") +
+                       std::string(http::kDefaultMaxBodyBytes * 4, 'b')));
     const auto reply = c.read_reply(kReplyTimeout);
     ASSERT_TRUE(reply);
     EXPECT_EQ(reply->status, 413);
@@ -140,8 +141,8 @@ TEST(Http, OversizedBodyGets413AndSmallBodyGets405) {
   }
   {
     TestConnection c("127.0.0.1", r.v4_port);
-    ASSERT_TRUE(
-        c.send(testing::request("POST", "/metrics/servers", kKey, "Content-Length: 2\r\n") + "{}"));
+    ASSERT_TRUE(c.send(
+        http::testing::request("POST", "/metrics/servers", kKey, "Content-Length: 2\r\n") + "{}"));
     const auto reply = c.read_reply(kReplyTimeout);
     ASSERT_TRUE(reply);
     EXPECT_EQ(reply->status, 405);
@@ -171,7 +172,7 @@ TEST(Http, ConnectionLimitRefusesWith503) {
   for (int i = 0; i < 4; ++i) {
     held.push_back(std::make_unique<TestConnection>("127.0.0.1", r.v4_port));
     // A full round trip proves the server has accepted and counted this connection.
-    ASSERT_TRUE(held.back()->send(testing::request("GET", "/", kKey)));
+    ASSERT_TRUE(held.back()->send(http::testing::request("GET", "/", kKey)));
     ASSERT_TRUE(held.back()->read_reply(kReplyTimeout));
   }
   TestConnection extra("127.0.0.1", r.v4_port);
@@ -183,7 +184,7 @@ TEST(Http, ConnectionLimitRefusesWith503) {
   held.pop_back();  // frees a slot once the server sees the close
   bool served = false;
   for (int attempt = 0; attempt < 50 && !served; ++attempt) {
-    const auto reply = testing::get("127.0.0.1", r.v4_port, "/", kKey);
+    const auto reply = http::testing::get("127.0.0.1", r.v4_port, "/", kKey);
     served = reply && reply->status == 200;
     if (!served) std::this_thread::sleep_for(20ms);
   }
@@ -195,7 +196,7 @@ TEST(Http, TwoHundredConcurrentClientsAllGetTheRightAnswer) {
   constexpr int kRequestsEach = 5;
   const Running r = start_sink(R"("threads":2)");  // sessions on strands across two threads
   // Every client must get exactly the list a lone client gets.
-  const auto list = testing::get("127.0.0.1", r.v4_port, "/metrics/servers", kKey);
+  const auto list = http::testing::get("127.0.0.1", r.v4_port, "/metrics/servers", kKey);
   ASSERT_TRUE(list);
   std::atomic<int> correct{0};
   std::latch all_connected(kClients);
@@ -208,7 +209,7 @@ TEST(Http, TwoHundredConcurrentClientsAllGetTheRightAnswer) {
       for (int k = 0; k < kRequestsEach && c.is_open(); ++k) {
         const bool whole_list = k % 2 == 0;
         const std::string id = "srv-" + std::to_string((i + k) % 50);
-        if (!c.send(testing::request(
+        if (!c.send(http::testing::request(
                 "GET", whole_list ? "/metrics/servers" : "/metrics/servers/" + id, kKey))) {
           return;
         }
@@ -230,9 +231,10 @@ TEST(Http, ANewSnapshotIsServedAtOnce) {
   next.timestamp_unix_ms = now_ms();
   next.servers.push_back({});
   next.servers.back().server_id = "fresh";
+  next.servers.back().known = true;
   next.servers.back().active_players = 7;
   r.sink->publish(next);
-  const auto reply = testing::get("127.0.0.1", r.v4_port, "/metrics/servers", kKey);
+  const auto reply = http::testing::get("127.0.0.1", r.v4_port, "/metrics/servers", kKey);
   ASSERT_TRUE(reply);
   EXPECT_TRUE(reply->body.starts_with("{\"servers\":[{\"server_id\":\"fresh\""));
   EXPECT_NE(reply->body.find("\"active_players\":7"), std::string::npos);
@@ -255,11 +257,11 @@ TEST(Http, BusyPortFailsStartWithTheAddress) {
 TEST(Http, StopClosesOpenConnectionsAndJoins) {
   Running r = start_sink();
   TestConnection c("127.0.0.1", r.v4_port);
-  ASSERT_TRUE(c.send(testing::request("GET", "/", kKey)));
+  ASSERT_TRUE(c.send(http::testing::request("GET", "/", kKey)));
   ASSERT_TRUE(c.read_reply(kReplyTimeout));
   r.sink->stop();
   EXPECT_TRUE(c.closed_within(2s));
-  EXPECT_FALSE(testing::get("127.0.0.1", r.v4_port, "/"));
+  EXPECT_FALSE(http::testing::get("127.0.0.1", r.v4_port, "/"));
 }
 
 }  // namespace

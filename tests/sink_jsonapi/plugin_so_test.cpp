@@ -163,7 +163,7 @@ TEST_F(PluginSo, ServesWhatTheHostDelivers) {
   const unsigned short port = logged_port(host);
   ASSERT_NE(port, 0) << "no 'listening on' log line";
 
-  auto reply = testing::get("127.0.0.1", port, "/metrics/servers", "k");
+  auto reply = http::testing::get("127.0.0.1", port, "/metrics/servers", "k");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
   EXPECT_NE(reply->body.find("\"server_id\":\"mc\""), std::string::npos) << reply->body;
@@ -171,14 +171,14 @@ TEST_F(PluginSo, ServesWhatTheHostDelivers) {
 
   snapshot.server_count = 2;  // the next tick, delivered as the host's thread would
   ASSERT_EQ(d_->on_snapshot(instance, &snapshot, error, sizeof error), FLOWLENS_OK) << error;
-  reply = testing::get("127.0.0.1", port, "/metrics/servers/cs", "k");
+  reply = http::testing::get("127.0.0.1", port, "/metrics/servers/cs", "k");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
   EXPECT_NE(reply->body.find("\"active_players\":null"), std::string::npos) << reply->body;
   EXPECT_NE(reply->body.find("\"unknown_reason\":\"bpf not attached\""), std::string::npos);
 
   d_->stop(instance);
-  EXPECT_FALSE(testing::get("127.0.0.1", port, "/"));
+  EXPECT_FALSE(http::testing::get("127.0.0.1", port, "/"));
   d_->destroy(instance);
   EXPECT_EQ(host.acquired, host.released);
   EXPECT_EQ(host.acquired, 1);
@@ -192,7 +192,8 @@ std::string health_from(const PluginSo& so, const flowlens_host_api& api, FakeHo
   if (so.d()->create(&api, config, &instance, error, sizeof error) != FLOWLENS_OK) return error;
   std::string body;
   if (so.d()->start(instance, error, sizeof error) == FLOWLENS_OK) {
-    if (auto reply = testing::get("127.0.0.1", logged_port(host), "/health")) body = reply->body;
+    if (auto reply = http::testing::get("127.0.0.1", logged_port(host), "/health"))
+      body = reply->body;
     so.d()->stop(instance);
   }
   so.d()->destroy(instance);

@@ -15,6 +15,7 @@ TEST(Render, Rfc3339InUtc) {
 TEST(Render, UnknownIsNullAndZeroIsZero) {
   ServerEstimate s;
   s.server_id = "a";
+  s.known = true;
   EXPECT_NE(render_server(s, 0, true).find("\"active_players\":0,"), std::string::npos);
   s.known = false;
   const std::string unknown = render_server(s, 0, true);
@@ -44,6 +45,7 @@ TEST(Render, DuplicateIdsKeepTheFirst) {
   Snapshot snap;
   snap.servers.resize(2);
   snap.servers[0].server_id = snap.servers[1].server_id = "x";
+  snap.servers[0].known = snap.servers[1].known = true;
   snap.servers[1].active_players = 9;
   const RenderedSnapshot r(snap, true);
   EXPECT_NE(std::string(r.server_body("x")->text).find("\"active_players\":0"), std::string::npos);

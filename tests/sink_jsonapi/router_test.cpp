@@ -24,12 +24,14 @@ Snapshot three_servers() {
   s.timestamp_unix_ms = kTick;
   ServerEstimate mc;
   mc.server_id = "mc-1";
+  mc.known = true;
   mc.active_players = 2;
   mc.unique_ips = {"203.0.113.7", "2001:db8::1"};
   mc.sample_window_seconds = 60;
   mc.total_bytes = 4096;
   ServerEstimate empty;
   empty.server_id = "cs-2";
+  empty.known = true;
   empty.sample_window_seconds = 60;
   ServerEstimate unknown;
   unknown.server_id = "rust 3";

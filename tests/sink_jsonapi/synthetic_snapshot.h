@@ -17,6 +17,7 @@ inline Snapshot synthetic_snapshot(std::size_t count, int64_t timestamp_unix_ms)
     s.server_id = "srv-" + std::to_string(i);
     s.sample_window_seconds = 60;
     s.total_bytes = 1'000'000 + i * 7919;
+    s.known = true;
     if (i % 20 == 19) {
       s.known = false;
       s.unknown_reason = "just discovered";

@@ -1,7 +1,10 @@
-// The HTTP server: its own io_context and threads, one acceptor per listen address.
+// A small, bounded HTTP/1.1 server for plugins: its own io_context and threads, one acceptor per
+// listen address (IPv4, IPv6, ":PORT" for both), every input bounded by Limits, and the whole
+// application one Handler. Linked as a static library into each plugin that serves HTTP.
 #pragma once
 
-#include "config.h"
+#include "message.h"
+#include "options.h"
 #include "session.h"
 
 #include <boost/asio/io_context.hpp>
@@ -14,14 +17,16 @@
 #include <thread>
 #include <vector>
 
-namespace flowlens::jsonapi {
+namespace flowlens::http {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 using LogFn = std::function<void(LogLevel, std::string_view)>;
 
 class Server {
  public:
-  Server(Config config, Handler handler, LogFn log);
+  // `log` may be empty (no logging); `error` formats the server's own error responses.
+  Server(ServerOptions options, Handler handler, LogFn log,
+         ErrorResponder error = plain_text_error);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -39,7 +44,7 @@ class Server {
  private:
   class Listener;
 
-  Config config_;
+  ServerOptions options_;
   LogFn log_;
   std::shared_ptr<SessionShared> shared_;
   std::unique_ptr<boost::asio::io_context> ioc_;
@@ -48,4 +53,4 @@ class Server {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace flowlens::jsonapi
+}  // namespace flowlens::http

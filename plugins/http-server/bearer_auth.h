@@ -1,9 +1,9 @@
-// Bearer-token check for the /metrics routes.
+// Bearer-token check ("Authorization: Bearer <token>") for routes that need one.
 #pragma once
 
 #include <string_view>
 
-namespace flowlens::jsonapi {
+namespace flowlens::http {
 
 // Compares in time that depends only on `expected`'s length, so a client cannot learn the key
 // byte by byte from response times.
@@ -12,4 +12,4 @@ bool constant_time_equal(std::string_view given, std::string_view expected);
 // True when `authorization` is "Bearer <expected>" (scheme case-insensitive, as RFC 9110 says).
 bool bearer_matches(std::string_view authorization, std::string_view expected);
 
-}  // namespace flowlens::jsonapi
+}  // namespace flowlens::http

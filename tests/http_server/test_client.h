@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace flowlens::jsonapi::testing {
+namespace flowlens::http::testing {
 
 struct HttpReply {
   int status = 0;
@@ -55,4 +55,4 @@ std::optional<HttpReply> get(const std::string& host, unsigned short port,
 std::string request(const std::string& method, const std::string& target,
                     const std::string& token = {}, const std::string& extra_headers = {});
 
-}  // namespace flowlens::jsonapi::testing
+}  // namespace flowlens::http::testing

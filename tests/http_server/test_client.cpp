@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace flowlens::jsonapi::testing {
+namespace flowlens::http::testing {
 
 TestConnection::TestConnection(const std::string& host, unsigned short port) {
   sockaddr_storage addr{};
@@ -133,4 +133,4 @@ std::optional<HttpReply> get(const std::string& host, unsigned short port,
   return c.read_reply(std::chrono::seconds(5));
 }
 
-}  // namespace flowlens::jsonapi::testing
+}  // namespace flowlens::http::testing

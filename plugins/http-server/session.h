@@ -1,9 +1,9 @@
 // One HTTP/1.1 connection: wait (idle timeout), read one request (read timeout, header and body
-// limits), answer it through the router, write (write timeout), repeat up to the keep-alive cap.
+// limits), answer it through the handler, write (write timeout), repeat up to the keep-alive cap.
 #pragma once
 
-#include "config.h"
-#include "router.h"
+#include "message.h"
+#include "options.h"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -16,14 +16,13 @@
 #include <memory>
 #include <optional>
 
-namespace flowlens::jsonapi {
-
-using Handler = std::function<Response(const Request&)>;
+namespace flowlens::http {
 
 // Shared by the listener and every session; outlives all of them.
 struct SessionShared {
   Limits limits;
   Handler handler;
+  ErrorResponder error;
   std::atomic<std::size_t> active{0};  // sessions alive, against limits.max_connections
 };
 
@@ -60,4 +59,4 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t lingered_bytes_ = 0;
 };
 
-}  // namespace flowlens::jsonapi
+}  // namespace flowlens::http

@@ -1,17 +1,18 @@
 #include "server.h"
 
-#include "render.h"
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <boost/beast/http/write.hpp>
+
 #include <exception>
+#include <sstream>
 #include <stdexcept>
 
-namespace flowlens::jsonapi {
+namespace flowlens::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -20,12 +21,16 @@ using tcp = asio::ip::tcp;
 // Backoff after a failed accept (EMFILE, ENOBUFS) so the loop does not spin on it.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
-std::string busy_response() {
-  const std::string body = render_error("too many connections");
-  return "HTTP/1.1 503 Service Unavailable\r\nServer: flowlens-jsonapi\r\n"
-         "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
-         "Content-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+// The fixed bytes sent to a connection over max_connections, rendered once per server.
+std::string busy_response(const ErrorResponder& error) {
+  Response response =
+      error(boost::beast::http::status::service_unavailable, "too many connections");
+  response.set(boost::beast::http::field::retry_after, "1");
+  response.keep_alive(false);
+  response.prepare_payload();
+  std::ostringstream out;
+  out << response;
+  return out.str();
 }
 
 }  // namespace
@@ -33,13 +38,14 @@ std::string busy_response() {
 class Server::Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& ioc, tcp::acceptor acceptor, std::shared_ptr<SessionShared> shared,
-           const LogFn& log)
+           const LogFn& log, const std::string& name)
       : ioc_(ioc),
         acceptor_(std::move(acceptor)),
         retry_(ioc),
         shared_(std::move(shared)),
         log_(log),
-        busy_(busy_response()) {}
+        name_(name),
+        busy_(busy_response(shared_->error)) {}
 
   void run() { do_accept(); }
 
@@ -59,7 +65,7 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
-      log_(LogLevel::kWarn, "sink-jsonapi: accept failed: " + ec.message());
+      log_(LogLevel::kWarn, name_ + ": accept failed: " + ec.message());
       retry_.expires_after(kAcceptRetryDelay);
       retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
         if (!wait_ec) self->do_accept();
@@ -94,14 +100,18 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
   asio::steady_timer retry_;
   std::shared_ptr<SessionShared> shared_;
   const LogFn& log_;
+  const std::string& name_;
   const std::string busy_;
 };
 
-Server::Server(Config config, Handler handler, LogFn log)
-    : config_(std::move(config)), log_(std::move(log)), shared_(std::make_shared<SessionShared>()) {
+Server::Server(ServerOptions options, Handler handler, LogFn log, ErrorResponder error)
+    : options_(std::move(options)),
+      log_(std::move(log)),
+      shared_(std::make_shared<SessionShared>()) {
   if (!log_) log_ = [](LogLevel, std::string_view) {};
-  shared_->limits = config_.limits;
+  shared_->limits = options_.limits;
   shared_->handler = std::move(handler);
+  shared_->error = error ? std::move(error) : ErrorResponder(plain_text_error);
 }
 
 Server::~Server() {
@@ -110,16 +120,16 @@ Server::~Server() {
 
 void Server::start() {
   if (ioc_) return;
-  auto ioc = std::make_unique<asio::io_context>(static_cast<int>(config_.threads));
+  auto ioc = std::make_unique<asio::io_context>(static_cast<int>(options_.threads));
   std::vector<std::shared_ptr<Listener>> listeners;
   std::vector<tcp::endpoint> bound;
-  for (const auto& listen : config_.listen) {
+  for (const auto& listen : options_.listen) {
     tcp::acceptor acceptor(*ioc);
     boost::system::error_code ec;
     const auto check = [&](std::string_view step) {
       if (ec) {
-        throw std::runtime_error("sink-jsonapi: cannot listen on " + listen.text + ": " +
-                                 std::string(step) + ": " + ec.message());
+        throw std::runtime_error("cannot listen on " + listen.text + ": " + std::string(step) +
+                                 ": " + ec.message());
       }
     };
     acceptor.open(listen.endpoint.protocol(), ec);
@@ -136,13 +146,14 @@ void Server::start() {
     check("listen");
     bound.push_back(acceptor.local_endpoint(ec));
     check("local_endpoint");
-    listeners.push_back(std::make_shared<Listener>(*ioc, std::move(acceptor), shared_, log_));
+    listeners.push_back(
+        std::make_shared<Listener>(*ioc, std::move(acceptor), shared_, log_, options_.name));
   }
   for (auto& listener : listeners) listener->run();
   ioc_ = std::move(ioc);
   listeners_ = std::move(listeners);
   bound_ = std::move(bound);
-  for (unsigned i = 0; i < config_.threads; ++i) {
+  for (unsigned i = 0; i < options_.threads; ++i) {
     threads_.emplace_back([this] {
       // A throwing handler must not take the daemon down: log it and keep serving.
       for (;;) {
@@ -150,13 +161,13 @@ void Server::start() {
           ioc_->run();
           return;
         } catch (const std::exception& e) {
-          log_(LogLevel::kError, std::string("sink-jsonapi: request handling failed: ") + e.what());
+          log_(LogLevel::kError, options_.name + ": request handling failed: " + e.what());
         }
       }
     });
   }
   for (const auto& ep : bound_) {
-    log_(LogLevel::kInfo, "sink-jsonapi: listening on " + ep.address().to_string() + " port " +
+    log_(LogLevel::kInfo, options_.name + ": listening on " + ep.address().to_string() + " port " +
                               std::to_string(ep.port()));
   }
 }
@@ -174,4 +185,4 @@ void Server::stop() {
   bound_.clear();
 }
 
-}  // namespace flowlens::jsonapi
+}  // namespace flowlens::http

@@ -1,8 +1,8 @@
-#include "auth.h"
+#include "bearer_auth.h"
 
 #include <cstddef>
 
-namespace flowlens::jsonapi {
+namespace flowlens::http {
 
 bool constant_time_equal(std::string_view given, std::string_view expected) {
   // Any length difference already fails; the loop still runs over all of `expected`.
@@ -28,4 +28,4 @@ bool bearer_matches(std::string_view authorization, std::string_view expected) {
   return constant_time_equal(token, expected);
 }
 
-}  // namespace flowlens::jsonapi
+}  // namespace flowlens::http

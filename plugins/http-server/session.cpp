@@ -8,11 +8,11 @@
 #include <array>
 #include <exception>
 
-namespace flowlens::jsonapi {
+namespace flowlens::http {
 namespace {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 
 // Bytes asked of the socket while waiting for a request's first bytes.
 constexpr std::size_t kFirstReadBytes = 4096;
@@ -22,7 +22,7 @@ constexpr std::size_t kLingerBytes = 64 * 1024;
 static_assert(kFirstReadBytes > 0 && kLingerBytes >= kFirstReadBytes);
 
 bool is_http_error(const beast::error_code& ec) {
-  return ec.category() == http::make_error_code(http::error::bad_target).category();
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
 }  // namespace
@@ -58,25 +58,25 @@ void Session::read_request() {
   parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
   parser_->body_limit(shared_->limits.max_body_bytes);
   stream_.expires_after(shared_->limits.read_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
 void Session::on_read(beast::error_code ec, std::size_t) {
   // A request we could not parse ends the connection: what follows it cannot be trusted.
-  const auto refuse = [this](http::status status, std::string_view message) {
-    Response response = make_error(status, message, 11);
+  const auto refuse = [this](bhttp::status status, std::string_view message) {
+    Response response = shared_->error(status, message);
     response.keep_alive(false);
     send(std::move(response));
   };
-  if (ec == http::error::header_limit) {
-    return refuse(http::status::request_header_fields_too_large, "request header too large");
+  if (ec == bhttp::error::header_limit) {
+    return refuse(bhttp::status::request_header_fields_too_large, "request header too large");
   }
-  if (ec == http::error::body_limit) {
-    return refuse(http::status::payload_too_large, "request body too large");
+  if (ec == bhttp::error::body_limit) {
+    return refuse(bhttp::status::payload_too_large, "request body too large");
   }
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return;
-  if (is_http_error(ec)) return refuse(http::status::bad_request, "malformed request");
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return;
+  if (is_http_error(ec)) return refuse(bhttp::status::bad_request, "malformed request");
   if (ec) return;  // timeout (tcp_stream already closed the socket) or a socket error
 
   ++served_;
@@ -85,7 +85,7 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   try {
     response = shared_->handler(request);
   } catch (const std::exception&) {
-    response = make_error(http::status::internal_server_error, "internal error", 11);
+    response = shared_->error(bhttp::status::internal_server_error, "internal error");
   }
   response.version(request.version());
   response.keep_alive(request.keep_alive() && served_ < shared_->limits.max_keepalive_requests);
@@ -95,8 +95,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
 void Session::send(Response response) {
   response_ = std::move(response);
   stream_.expires_after(shared_->limits.write_timeout);
-  http::async_write(stream_, response_,
-                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  bhttp::async_write(stream_, response_,
+                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 
 void Session::on_write(beast::error_code ec, std::size_t) {
@@ -121,4 +121,4 @@ void Session::on_linger(beast::error_code ec, std::size_t n) {
   linger();
 }
 
-}  // namespace flowlens::jsonapi
+}  // namespace flowlens::http

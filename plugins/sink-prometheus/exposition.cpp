@@ -1,0 +1,213 @@
+#include "exposition.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace flowlens::prometheus_sink {
+namespace {
+
+namespace json = boost::json;
+using prometheus::Labels;
+
+// The registry's families in registration order, without those that got no sample (a family
+// with only HELP and TYPE lines would say a metric exists that has no value).
+std::string serialize(const prometheus::Registry& registry) {
+  std::vector<prometheus::MetricFamily> families = registry.Collect();
+  std::erase_if(families, [](const prometheus::MetricFamily& f) { return f.metric.empty(); });
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+prometheus::Family<prometheus::Gauge>& gauge(prometheus::Registry& r, const std::string& name,
+                                             const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+}
+
+prometheus::Family<prometheus::Counter>& counter(prometheus::Registry& r, const std::string& name,
+                                                 const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+}
+
+std::optional<double> number(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
+}
+
+std::string text(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// The states a plugin instance can be in, so each gets a 0 or 1 sample (the StateSet pattern:
+// a transition changes values, not which series exist). Any other state the host reports is
+// added as it comes.
+constexpr std::string_view kPluginStates[] = {"created", "started", "stopped", "failed"};
+
+// The sinks' delivery counters: health_json field, metric name, help.
+struct SinkCounter {
+  std::string_view field;
+  const char* name;
+  const char* help;
+};
+constexpr SinkCounter kSinkCounters[] = {
+    {"snapshots_delivered", "flowlens_sink_snapshots_delivered_total",
+     "Snapshots the sink instance has received."},
+    {"snapshots_skipped", "flowlens_sink_snapshots_skipped_total",
+     "Snapshots replaced by a newer one before the sink instance took them (a slow sink)."},
+    {"events_delivered", "flowlens_sink_events_delivered_total",
+     "Events the sink instance has received."},
+    {"events_dropped", "flowlens_sink_events_dropped_total",
+     "Events dropped, oldest first, from the sink instance's full queue."},
+    {"failures", "flowlens_sink_failures_total",
+     "Callbacks of the sink instance that returned an error."},
+};
+
+void render_plugins(prometheus::Registry& r, const json::value* plugins) {
+  if (plugins == nullptr || !plugins->is_array()) return;
+  auto& info = gauge(r, "flowlens_plugin_info",
+                     "Plugin instances running in the daemon (value 1), with plugin, version and "
+                     "kind.");
+  auto& state = gauge(r, "flowlens_plugin_state",
+                      "1 for the state each plugin instance is in, 0 for the others.");
+  std::vector<prometheus::Family<prometheus::Counter>*> counters;
+  for (const SinkCounter& c : kSinkCounters) counters.push_back(&counter(r, c.name, c.help));
+  for (const json::value& p : plugins->get_array()) {
+    if (!p.is_object()) continue;
+    const json::object& o = p.get_object();
+    const std::string instance = text(o, "instance");
+    if (instance.empty()) continue;
+    info.Add({{"instance", instance},
+              {"plugin", text(o, "plugin")},
+              {"version", text(o, "version")},
+              {"kind", text(o, "kind")}})
+        .Set(1);
+    const std::string current = text(o, "state");
+    bool listed = false;
+    for (std::string_view s : kPluginStates) {
+      state.Add({{"instance", instance}, {"state", std::string(s)}}).Set(s == current ? 1 : 0);
+      listed = listed || s == current;
+    }
+    if (!listed && !current.empty()) state.Add({{"instance", instance}, {"state", current}}).Set(1);
+    for (std::size_t i = 0; i < std::size(kSinkCounters); ++i) {
+      // Only sinks have these fields; a discovery instance gets no zero it never counted.
+      if (const auto v = number(o, kSinkCounters[i].field); v && *v >= 0) {
+        counters[i]->Add({{"instance", instance}}).Increment(*v);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string render_servers(const sdk::Snapshot& snapshot,
+                           const std::vector<ExportedLabel>& labels) {
+  prometheus::Registry r;
+  auto& players = gauge(r, "flowlens_active_players",
+                        "Estimated players on the server. Absent while the server is unknown "
+                        "(see flowlens_server_known), never 0 for unknown.");
+  auto& bytes = gauge(r, "flowlens_total_bytes",
+                      "Bytes, both directions, over the server's flows the daemon still holds.");
+  auto& ips = gauge(r, "flowlens_unique_ips",
+                    "Distinct client addresses counted as players on the server.");
+  auto& known = gauge(r, "flowlens_server_known",
+                      "1 when the server's player count is estimated, 0 while it is unknown "
+                      "(just discovered, BPF not attached, flow map full).");
+  auto& info = gauge(r, "flowlens_server_info",
+                     "Servers the daemon watches (value 1), with their name and the labels the "
+                     "config exports.");
+  auto& node_players = gauge(r, "flowlens_node_active_players",
+                             "Estimated players over every known server on this host.");
+  auto& node_unknown = gauge(r, "flowlens_node_unknown_servers",
+                             "Servers whose count is unknown, so not in "
+                             "flowlens_node_active_players.");
+  auto& node_servers = gauge(r, "flowlens_node_servers", "Servers the daemon watches.");
+
+  double total = 0;
+  double unknown = 0;
+  for (const sdk::ServerEstimate& s : snapshot.servers) {
+    const Labels id{{"server_id", s.server_id}};
+    known.Add(id).Set(s.known ? 1 : 0);
+    Labels info_labels{{"server_id", s.server_id}, {"name", s.name.empty() ? s.server_id : s.name}};
+    for (const ExportedLabel& l : labels) {
+      const auto it = s.labels.find(l.key);
+      // An empty value is how Prometheus spells "no such label": servers without it still join.
+      info_labels[l.name] = it == s.labels.end() ? std::string() : it->second;
+    }
+    info.Add(info_labels).Set(1);
+    if (!s.known) {
+      ++unknown;
+      continue;
+    }
+    players.Add(id).Set(s.active_players);
+    ips.Add(id).Set(static_cast<double>(s.unique_ips.size()));
+    bytes.Add(id).Set(static_cast<double>(s.total_bytes));
+    total += s.active_players;
+  }
+  node_players.Add({}).Set(total);
+  node_unknown.Add({}).Set(unknown);
+  node_servers.Add({}).Set(static_cast<double>(snapshot.servers.size()));
+  return serialize(r);
+}
+
+std::string render_health(const HealthInputs& in) {
+  prometheus::Registry r;
+  const json::object& h = in.host;
+  gauge(r, "flowlens_sink_prometheus_build_info", "This sink's version (value 1).")
+      .Add({{"version", in.plugin_version}})
+      .Set(1);
+  if (const std::string version = text(h, "version"); !version.empty()) {
+    gauge(r, "flowlens_build_info", "flowlensd's version (value 1).")
+        .Add({{"version", version}})
+        .Set(1);
+  }
+  if (const auto up = number(h, "uptime_seconds")) {
+    gauge(r, "flowlens_uptime_seconds", "Seconds since flowlensd started.").Add({}).Set(*up);
+  }
+  if (const json::value* attached = h.if_contains("bpf_attached");
+      attached != nullptr && attached->is_bool()) {
+    gauge(r, "flowlens_bpf_attached",
+          "1 when the kernel program is attached to the interface, else 0 (every server is "
+          "then unknown).")
+        .Add({{"interface", text(h, "interface")}})
+        .Set(attached->get_bool() ? 1 : 0);
+  }
+  if (const auto flows = number(h, "flows")) {
+    gauge(r, "flowlens_flows_tracked", "Flows read from the kernel's flow map at the last tick.")
+        .Add({})
+        .Set(*flows);
+  }
+  if (const auto capacity = number(h, "map_capacity")) {
+    gauge(r, "flowlens_flow_map_capacity",
+          "Entries the kernel's flow map holds at most (ebpf_map_size).")
+        .Add({})
+        .Set(*capacity);
+  }
+  std::optional<double> age = number(h, "last_tick_age_seconds");
+  if (!age && !h.contains("last_tick_age_seconds") && in.snapshot_unix_ms) {
+    // An older host does not say: the snapshot's own time is the tick's.
+    const auto tick =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(*in.snapshot_unix_ms));
+    age = std::max(0.0, std::chrono::duration<double>(in.now - tick).count());
+  }
+  if (age) {
+    gauge(r, "flowlens_last_tick_age_seconds", "Seconds since the estimator's last tick.")
+        .Add({})
+        .Set(*age);
+  }
+  if (const auto duration = number(h, "tick_duration_seconds")) {
+    gauge(r, "flowlens_tick_duration_seconds", "How long the estimator's last tick took.")
+        .Add({})
+        .Set(*duration);
+  }
+  render_plugins(r, h.if_contains("plugins"));
+  return serialize(r);
+}
+
+}  // namespace flowlens::prometheus_sink

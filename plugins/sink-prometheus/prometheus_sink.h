@@ -1,0 +1,67 @@
+// The sink without the SDK: keeps the latest snapshot's rendered series and answers scrapes of
+// /metrics over the shared HTTP server. The plugin entry point and the tests both drive it.
+#pragma once
+
+#include "config.h"
+#include "message.h"
+#include "server.h"
+
+#include <flowlens/sdk/host.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flowlens::prometheus_sink {
+
+class PrometheusSink {
+ public:
+  PrometheusSink(Config config, std::string version, http::LogFn log);
+  ~PrometheusSink();
+  PrometheusSink(const PrometheusSink&) = delete;
+  PrometheusSink& operator=(const PrometheusSink&) = delete;
+
+  // Binds every listen address; throws "cannot listen on ADDR: bind: REASON" when one fails.
+  void start();
+  void stop();
+
+  // Renders the servers' series once, then swaps them in (the lock covers the pointer only).
+  void publish(const sdk::Snapshot& snapshot);
+  // Where the daemon's health comes from (the host's health_json); set before start.
+  using HealthFn = std::function<std::string()>;
+  void set_host_health(HealthFn fetch);
+
+  // Answers one request; what each HTTP session calls.
+  http::Response handle(const http::Request& request);
+
+  std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
+
+ private:
+  struct Rendered {
+    std::string text;  // the servers' families
+    int64_t timestamp_unix_ms = 0;
+  };
+  std::string health_text();
+
+  const Config config_;
+  const std::string version_;
+  mutable std::mutex mutex_;  // guards rendered_ (the pointer)
+  std::shared_ptr<const Rendered> rendered_;
+  // Prometheus scrapes every few seconds, but /metrics may be open to anyone: the daemon is asked
+  // for its health at most once a second, concurrent scrapes waiting for that one fetch.
+  static constexpr std::chrono::seconds kHostHealthMaxAge{1};
+  std::mutex health_mutex_;  // guards the three below, held while fetching
+  HealthFn fetch_health_;
+  std::optional<std::chrono::steady_clock::time_point> health_fetched_;
+  std::string health_json_;
+  http::Server server_;  // last: stopped and destroyed before the state its sessions read
+};
+
+}  // namespace flowlens::prometheus_sink
