@@ -32,8 +32,7 @@ struct DatapathConfig {
   static constexpr uint32_t kDefaultProbationSize = FLOWLENS_DEFAULT_PROBATION_ENTRIES;
   static constexpr const char* kDefaultPinDir = FLOWLENS_PIN_DIR;
   static constexpr bool kDefaultAttach = true;
-  // 16M entries is ~3 GiB of kernel memory: beyond that a typo, not a configuration.
-  static constexpr uint32_t kMaxMapSize = 1U << 24;
+  static constexpr uint32_t kMaxMapSize = FLOWLENS_MAX_FLOW_ENTRIES;
 
   std::string interface = kDefaultInterface;        // network interface to attach to
   uint32_t map_size = kDefaultMapSize;              // max entries of the flow map

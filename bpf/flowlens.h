@@ -140,6 +140,9 @@ FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value* v, int dir, __
 
 /* Default size of the flow map; the daemon overrides it from `ebpf_map_size`. */
 #define FLOWLENS_DEFAULT_FLOW_ENTRIES 65536
+/* Largest `ebpf_map_size` accepted: about 200 MB of kernel memory, more than any game host needs,
+ * so a larger value is a typo rather than a configuration. */
+#define FLOWLENS_MAX_FLOW_ENTRIES (1u << 20)
 /* Default slot count of the probation map (a power of two): new flows awaiting a second packet. */
 #define FLOWLENS_DEFAULT_PROBATION_ENTRIES 16384
 /* Capacity of the watched-ports map: (port, protocol) pairs of every server on one host. */

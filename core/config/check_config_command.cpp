@@ -34,8 +34,8 @@ size_t check_plugins(const Config& cfg, const std::filesystem::path& plugin_dir,
     if (r.error.empty()) continue;
     ++errors;
     if (r.config_rejected) {
-      // Point at the value the plugin complains about when its message names a key path.
-      const ConfigNode* at = find_path_in_message(inst.config_node, r.error);
+      // The message starts with the key path of the offending value (the ABI's error form).
+      const ConfigNode* at = find_error_path(inst.config_node, r.error);
       const SourcePos& pos = at ? at->pos() : inst.pos;
       err << pos.to_string() << ": " << where << ".config (" << inst.plugin << "): " << r.error
           << '\n';

@@ -12,16 +12,16 @@
 #include <vector>
 
 #include "config/config_error.h"
+#include "flowlens.h"
 #include "config/config_node.h"
 
 namespace flowlens::config {
 
 inline constexpr std::string_view kDefaultConfDir = "/etc/flowlens/conf.d";
 inline constexpr std::string_view kDefaultInterface = "";  // the default-route interface
-// Matches the kernel program's default; about 6 MB of flow entries at the current value size.
-inline constexpr uint32_t kDefaultEbpfMapSize = 65536;
-// Above this the LRU map costs more kernel memory than any game host needs (~100 MB).
-inline constexpr uint32_t kMaxEbpfMapSize = 1u << 20;
+// The kernel program's own default and ceiling (bpf/flowlens.h), so the two cannot drift.
+inline constexpr uint32_t kDefaultEbpfMapSize = FLOWLENS_DEFAULT_FLOW_ENTRIES;
+inline constexpr uint32_t kMaxEbpfMapSize = FLOWLENS_MAX_FLOW_ENTRIES;
 // One estimate per second: leaves show up within seconds, and replay ticks at the same rate.
 inline constexpr std::chrono::milliseconds kDefaultMetricsInterval{1000};
 // How often polling discovery plugins rescan (Docker, Pterodactyl); static discovery ignores it.
@@ -31,7 +31,7 @@ inline constexpr std::chrono::milliseconds kMinInterval{100};
 inline constexpr std::chrono::milliseconds kMaxInterval{86400000};
 inline constexpr std::string_view kDefaultLogLevel = "info";
 inline constexpr std::string_view kDefaultPluginDir = "/usr/lib/flowlens/plugins";
-inline constexpr std::string_view kDefaultPinDir = "/sys/fs/bpf/flowlens";
+inline constexpr std::string_view kDefaultPinDir = FLOWLENS_PIN_DIR;
 inline constexpr bool kDefaultPluginEnabled = true;
 
 // The accepted log_level values, spdlog's names ("warning" is read as "warn").

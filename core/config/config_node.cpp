@@ -226,29 +226,19 @@ const ConfigNode* find_path(const ConfigNode& root, std::string_view path) {
   return cur;
 }
 
-const ConfigNode* find_path_in_message(const ConfigNode& root, std::string_view message) {
-  // Quoted names first ('listen[0]'), then each "...: " prefix; the longest match wins because
-  // a deeper path is a more precise position.
-  std::vector<std::string_view> candidates;
-  for (size_t open = message.find('\''); open != std::string_view::npos;) {
-    size_t close = message.find('\'', open + 1);
-    if (close == std::string_view::npos) break;
-    candidates.push_back(message.substr(open + 1, close - open - 1));
-    open = message.find('\'', close + 1);
+const ConfigNode* find_error_path(const ConfigNode& root, std::string_view message) {
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) return nullptr;
+  std::string_view path = message.substr(0, colon);
+  if (path.find(' ') != std::string_view::npos) return nullptr;  // prose, not a path
+  // A missing key has no node of its own: point at the nearest part of the path that exists.
+  while (!path.empty()) {
+    if (const ConfigNode* n = find_path(root, path)) return n;
+    const size_t cut = path.find_last_of(".[");
+    if (cut == std::string_view::npos) break;
+    path = path.substr(0, cut);
   }
-  for (size_t start = 0, colon; (colon = message.find(": ", start)) != std::string_view::npos;
-       start = colon + 2)
-    candidates.push_back(message.substr(start, colon - start));
-  const ConfigNode* best = nullptr;
-  size_t best_len = 0;
-  for (std::string_view c : candidates) {
-    if (c.size() <= best_len || c.find(' ') != std::string_view::npos) continue;
-    if (const ConfigNode* n = find_path(root, c)) {
-      best = n;
-      best_len = c.size();
-    }
-  }
-  return best;
+  return nullptr;
 }
 
 }  // namespace flowlens::config

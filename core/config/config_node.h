@@ -81,8 +81,9 @@ boost::json::value to_json(const ConfigNode& node);
 // not lead anywhere. Used to pin a plugin's own error message to a line.
 const ConfigNode* find_path(const ConfigNode& root, std::string_view path);
 
-// Looks for a key path in a plugin's error message ("servers[2].id: ...", "key 'listen[0]': ...")
-// and returns the node it names, or nullptr.
-const ConfigNode* find_path_in_message(const ConfigNode& root, std::string_view message);
+// The node a plugin's config error is about. The ABI (flowlens/plugin.h, create) has the message
+// start with "PATH: ", PATH the key path in the section; a path that names a missing key resolves
+// to the nearest existing parent. nullptr when the message has no path.
+const ConfigNode* find_error_path(const ConfigNode& root, std::string_view message);
 
 }  // namespace flowlens::config

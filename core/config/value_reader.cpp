@@ -21,34 +21,6 @@ std::string join(const std::set<std::string, std::less<>>& keys) {
 
 }  // namespace
 
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
-  // Units longest first so "ms" is not read as "m" followed by garbage.
-  static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"ns", 1.0}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
-  if (text.empty()) return std::nullopt;
-  if (text == "0") return std::chrono::nanoseconds(0);
-  double total = 0;
-  while (!text.empty()) {
-    size_t num_end = text.find_first_not_of("0123456789.");
-    if (num_end == 0 || num_end == std::string_view::npos) return std::nullopt;
-    double value = 0;
-    if (!parse_double(text.substr(0, num_end), value)) return std::nullopt;
-    text.remove_prefix(num_end);
-    bool matched = false;
-    for (auto [unit, scale] : kUnits) {
-      if (text.starts_with(unit)) {
-        total += value * scale;
-        text.remove_prefix(unit.size());
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) return std::nullopt;
-  }
-  if (total > 1e18) return std::nullopt;
-  return std::chrono::nanoseconds(static_cast<int64_t>(std::llround(total)));
-}
-
 std::string describe(const ConfigNode& node) {
   if (node.is_scalar()) return "'" + node.text() + "'";
   return std::string(node.kind_name());

@@ -11,13 +11,14 @@
 #include <string_view>
 
 #include "config/config_error.h"
+#include "flowlens/sdk/duration.hpp"
 #include "config/config_node.h"
 
 namespace flowlens::config {
 
-// Parses "30s", "500ms", "5m", "1h30m", "1.5s" (Go's time.Duration syntax, which the original
-// config.yaml uses). Returns nullopt on anything else, including a bare number.
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
+// "30s", "500ms", "5m", "1h30m", "1.5s" (Go's time.Duration syntax, which the original
+// config.yaml uses): the SDK's parser, so the core and every plugin read durations alike.
+using sdk::parse_duration;
 
 // "'abc'" for a scalar, "a map" / "a list" / "nothing" otherwise: the "got ..." of a message.
 std::string describe(const ConfigNode& node);

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "config/check_config_command.h"
+#include "config/config.h"
 #include "daemon/run_command.h"
 #include "daemon/version.h"
-#include "plugin_host/loader.h"
 #include "plugin_host/plugins_command.h"
 #include "replay/replay_command.h"
 
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   flowlens::daemon::register_run_command(app);
   flowlens::replay::register_replay_command(app);
   flowlens::config::register_check_config_command(app);
-  std::string plugin_dir = flowlens::plugin_host::kDefaultPluginDir;
+  std::string plugin_dir(flowlens::config::kDefaultPluginDir);
   flowlens::plugin_host::register_plugins_command(app, &plugin_dir);
   app.add_subcommand("version", "Print the version and exit")->callback([] {
     std::cout << "flowlensd " << flowlens::daemon::kVersion << '\n';

@@ -13,9 +13,6 @@
 
 namespace flowlens::plugin_host {
 
-// Where packaged plugins are installed; `plugin_dir` in the config overrides it.
-inline constexpr const char* kDefaultPluginDir = "/usr/lib/flowlens/plugins";
-
 // A plugin that passed every load check. Immutable; shared by all instances of the plugin.
 struct LoadedPlugin {
   std::filesystem::path file;  // canonical path

@@ -2,8 +2,7 @@
 // ("servers[2].endpoints[0]: ...") so check-config can point at the line.
 #pragma once
 
-#include <boost/json/object.hpp>
-
+#include <flowlens/sdk/config.hpp>
 #include <flowlens/sdk/host.hpp>
 
 #include <vector>
@@ -16,6 +15,6 @@ inline constexpr size_t kMaxIdLength = 128;
 
 // Parses {servers: [{id, name, endpoints, labels}, ...]}. Unknown keys, duplicate ids and a
 // (port, protocol) claimed by two servers are errors. Throws sdk::ConfigError.
-std::vector<sdk::Server> parse_server_list(const boost::json::object& config);
+std::vector<sdk::Server> parse_server_list(const sdk::Config& config);
 
 }  // namespace flowlens::discovery_static

@@ -5,7 +5,7 @@
 namespace flowlens::discovery_static {
 
 StaticDiscovery::StaticDiscovery(sdk::Host host, const sdk::Config& config)
-    : host_(host), servers_(parse_server_list(config.object())) {}
+    : host_(host), servers_(parse_server_list(config)) {}
 
 void StaticDiscovery::start() {
   host_.replace_servers(servers_);

@@ -23,10 +23,9 @@ class HelloPlugin {
     config.allow_only({"id", "name", "port", "proto", "alert_players"});
     server_.id = config.require_string("id");
     server_.name = config.get_string("name", server_.id);
-    std::string proto = config.get_string("proto", "udp");
-    if (proto != "tcp" && proto != "udp") {
-      throw sdk::ConfigError("key 'proto': expected \"tcp\" or \"udp\", got \"" + proto + "\"");
-    }
+    // Errors come out as "proto: expected one of tcp, udp, got 'sctp'", which check-config pins
+    // to the line of that value.
+    const std::string proto = config.get_enum("proto", "udp", {"tcp", "udp"});
     server_.endpoints.push_back({static_cast<uint16_t>(config.get_int("port", 0, 1, 65535)),
                                  proto == "tcp" ? sdk::Proto::kTcp : sdk::Proto::kUdp});
     alert_players_ = static_cast<uint32_t>(config.get_int("alert_players", 10, 1, 1000000));

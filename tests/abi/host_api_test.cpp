@@ -30,12 +30,21 @@ std::string long_health() {
   return R"({"version":"9.9.9","plugins":[)" + plugins + R"(],"end":true})";
 }
 
-TEST(HostApiHealth, HostSpeaksMinorOneAndOffersTheFunction) {
+TEST(HostApiHealth, HostSpeaksTheCurrentMinorAndOffersTheFunction) {
   RecordingServices services;
   HostApi api("probe", services);
-  EXPECT_EQ(api.get()->abi_minor, 1u);
+  EXPECT_EQ(api.get()->abi_minor, static_cast<uint32_t>(FLOWLENS_PLUGIN_ABI_MINOR));
   EXPECT_TRUE(FLOWLENS_HAS_FIELD(flowlens_host_api, api.get(), health_json));
   EXPECT_NE(api.get()->health_json, nullptr);
+}
+
+TEST(HostApiDiscoveryInterval, HostHandsTheOperatorsIntervalToEveryPlugin) {
+  RecordingServices services;
+  HostApi api("probe", services);
+  ASSERT_TRUE(FLOWLENS_HAS_FIELD(flowlens_host_api, api.get(), discovery_interval_ms));
+  EXPECT_EQ(api.get()->discovery_interval_ms,
+            static_cast<uint64_t>(services.discovery_interval().count()));
+  EXPECT_EQ(sdk::Host(api.get()).discovery_interval(), services.discovery_interval());
 }
 
 TEST(HostApiHealth, CFunctionTruncatesLikeSnprintfAndReturnsTheFullLength) {

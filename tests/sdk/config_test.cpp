@@ -67,7 +67,7 @@ TEST(SdkConfig, EveryErrorStartsWithThePathOfTheValue) {
        "url: missing (required)"},
       {"a label map with a list value names the label", R"({"labels": {"game": [1]}})",
        [](const Config& c) { c.get_string_map("labels"); },
-       "labels.game: expected a string, got a list"},
+       "labels.game: expected a string (quote it in YAML), got a list"},
       {"a duration below its minimum", R"({"interval": "10ms"})",
        [](const Config& c) { c.get_duration("interval", 1s, 100ms, 24h); },
        "interval: expected a duration from 100ms to 24h (a number of seconds or e.g. 500ms, 30s, "
@@ -75,7 +75,7 @@ TEST(SdkConfig, EveryErrorStartsWithThePathOfTheValue) {
       {"an absurd number of seconds is refused, not overflowed", R"({"interval": 1e300})",
        [](const Config& c) { c.get_duration("interval", 1s, 0s, 24h); },
        "interval: expected a duration from 0s to 24h (a number of seconds or e.g. 500ms, 30s, "
-       "5m), got '1E300'"},
+       "5m), got '1e+300'"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.proves);

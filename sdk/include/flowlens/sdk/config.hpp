@@ -67,6 +67,15 @@ class Config {
     if (!v->is_string()) fail(key, expected("a string", *v));
     return std::string(v->get_string());
   }
+  // A string, or an integer or boolean taken as its text: `id: 42` written unquoted in YAML is
+  // still the id "42". Fractions, lists and maps are errors (quote them).
+  std::string get_text(std::string_view key, std::string fallback) const {
+    const boost::json::value* v = object_->if_contains(key);
+    if (v == nullptr) return fallback;
+    if (v->is_string()) return std::string(v->get_string());
+    if (v->is_int64() || v->is_uint64() || v->is_bool()) return boost::json::serialize(*v);
+    fail(key, expected("a string (quote it in YAML)", *v));
+  }
   std::string require_string(std::string_view key) const {
     if (!has(key)) fail(key, "missing (required)");
     return get_string(key, "");
@@ -174,16 +183,10 @@ class Config {
     const boost::json::value* v = object_->if_contains(key);
     if (v == nullptr) return out;
     if (!v->is_object()) fail(key, expected("a map of name: value", *v));
+    const Config map(v->get_object(), path_of(key));
     for (const auto& [name, value] : v->get_object()) {
-      const std::string where = path_of(key) + "." + std::string(name);
       if (name.empty()) fail(key, "a name may not be empty");
-      if (value.is_string()) {
-        out[std::string(name)] = std::string(value.get_string());
-      } else if (value.is_int64() || value.is_uint64() || value.is_bool()) {
-        out[std::string(name)] = boost::json::serialize(value);
-      } else {
-        throw ConfigError(where + ": " + expected("a string", value));
-      }
+      out[std::string(name)] = map.get_text(name, "");
     }
     return out;
   }
@@ -225,6 +228,8 @@ class Config {
         return "a map";
       case boost::json::kind::string:
         return "'" + std::string(v.get_string()) + "'";
+      case boost::json::kind::double_:
+        return "'" + number_text(v.get_double()) + "'";
       default:
         return "'" + boost::json::serialize(v) + "'";
     }
