@@ -1,6 +1,7 @@
 #include "panel_client.h"
 
 #include <algorithm>
+#include <set>
 
 #include "error_answer.h"
 #include "page_parser.h"
@@ -100,6 +101,7 @@ std::string PanelClient::get(const std::string& path_and_query, ListStats* stats
 
 std::vector<PanelServer> PanelClient::list_servers(ListStats* stats) {
   std::vector<PanelServer> all;
+  std::set<int64_t> seen;
   int64_t total_pages = 1;
   for (int64_t page = 1; page <= total_pages; ++page) {
     const std::string path =
@@ -124,7 +126,10 @@ std::vector<PanelServer> PanelClient::list_servers(ListStats* stats) {
                           std::to_string(p.pagination.total_pages) + "); read again next time");
     }
     if (stats) ++stats->pages;
-    for (PanelServer& s : p.servers) all.push_back(std::move(s));
+    // A server created or deleted while paging shifts the pages by one: one may then show on
+    // two pages. The panel id says it is the same server.
+    for (PanelServer& s : p.servers)
+      if (seen.insert(s.id).second) all.push_back(std::move(s));
   }
   return all;
 }
