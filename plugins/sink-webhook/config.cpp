@@ -121,7 +121,8 @@ Format parse_format(const Section& s) {
   if (f == "discord") return Format::kDiscord;
   if (f == "slack") return Format::kSlack;
   if (f == "alertmanager") return Format::kAlertmanager;
-  s.fail("format", "'" + f + "' is not one of json, discord, slack, alertmanager");
+  if (f == "discord_status") return Format::kDiscordStatus;
+  s.fail("format", "'" + f + "' is not one of json, discord, slack, alertmanager, discord_status");
 }
 
 SecretSource parse_secret(const Section& s, const std::string& key, bool required) {
@@ -141,7 +142,8 @@ SecretSource parse_secret(const Section& s, const std::string& key, bool require
 WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_names) {
   s.allow_only({"name", "format", "url", "url_file", "url_env", "headers", "timeout",
                 "max_attempts", "queue_limit", "hmac_secret", "hmac_secret_file", "hmac_secret_env",
-                "mention_roles", "mention_users", "username", "resend_interval", "rules"});
+                "mention_roles", "mention_users", "username", "resend_interval", "rules",
+                "status_interval"});
   WebhookConfig w;
   w.name = s.get_string("name", "");
   if (w.name.empty()) s.fail("name", "required: a name for this webhook, shown in logs");
@@ -169,7 +171,7 @@ WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_
   w.mention_users = s.get_string_list("mention_users", {});
   w.username = s.get_string("username", "");
   if ((!w.mention_roles.empty() || !w.mention_users.empty() || !w.username.empty()) &&
-      w.format != Format::kDiscord) {
+      w.format != Format::kDiscord && w.format != Format::kDiscordStatus) {
     s.fail_here("mention_roles, mention_users and username are only for format: discord");
   }
   for (const std::string& id : w.mention_roles) {
@@ -185,6 +187,16 @@ WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_
   w.resend_interval =
       s.get_duration("resend_interval", kDefaultAlertmanagerResend, 1s, kMaxDuration);
   w.rules = s.get_string_list("rules", {});
+  if (w.format == Format::kDiscordStatus) {
+    if (!w.rules.empty()) s.fail("rules", "not for format: discord_status (it lists servers)");
+    if (!w.mention_roles.empty() || !w.mention_users.empty()) {
+      s.fail_here("a status message mentions nobody: no mention_roles or mention_users");
+    }
+    w.status_interval =
+        s.get_duration("status_interval", kDefaultStatusInterval, kMinStatusInterval, 24h);
+  } else if (s.has("status_interval")) {
+    s.fail("status_interval", "only for format: discord_status");
+  }
   for (const std::string& r : w.rules) {
     if (!rule_names.count(r)) s.fail("rules", "no rule named '" + r + "'");
   }
@@ -203,6 +215,8 @@ const char* format_name(Format format) {
       return "slack";
     case Format::kAlertmanager:
       return "alertmanager";
+    case Format::kDiscordStatus:
+      return "discord_status";
   }
   return "?";
 }

@@ -32,11 +32,17 @@ inline constexpr size_t kDefaultQueueLimit = 256;
 // Alertmanager forgets an alert not re-sent within its resolve_timeout (5m): re-send firing
 // alerts this often, with endsAt a few periods ahead, as Prometheus does.
 inline constexpr Millis kDefaultAlertmanagerResend = 60s;
+// discord_status: at most one edit per this (Discord allows about 5 requests per 2 s per
+// webhook, shared with everything else posting through it).
+inline constexpr Millis kDefaultStatusInterval = 30s;
+inline constexpr Millis kMinStatusInterval = 2s;
 
 inline constexpr Millis kMinDuration = 0ms;
 inline constexpr Millis kMaxDuration = 7 * 24h;
 
-enum class Format { kJson, kDiscord, kSlack, kAlertmanager };
+// kDiscordStatus is not an alert format: one Discord message listing every server and its
+// players, posted once and then edited in place.
+enum class Format { kJson, kDiscord, kSlack, kAlertmanager, kDiscordStatus };
 
 // A secret given inline, read from a file, or taken from an environment variable; resolved at
 // start (check-config must not need the secret's file or environment).
@@ -66,6 +72,8 @@ struct WebhookConfig {
   Millis resend_interval = kDefaultAlertmanagerResend;
   // Only these rules (by name); empty: every rule.
   std::vector<std::string> rules;
+  // discord_status: the shortest time between two edits of the status message.
+  Millis status_interval = kDefaultStatusInterval;
 };
 
 struct SinkConfig {

@@ -123,6 +123,8 @@ std::vector<std::string> render_for(const WebhookConfig& hook,
       return render_slack(notes, ctx);
     case Format::kAlertmanager:
       return render_alertmanager(notes, ctx, hook.resend_interval);
+    case Format::kDiscordStatus:
+      return {};  // a status message carries no alerts
   }
   return {};
 }

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "notification.h"
+#include "observation.h"
 
 #include <cstddef>
 #include <string>
@@ -58,6 +59,13 @@ std::vector<std::string> render_alertmanager(const std::vector<Notification>& no
 std::vector<std::string> render_for(const WebhookConfig& hook,
                                     const std::vector<Notification>& notes,
                                     const MessageContext& ctx);
+
+// The Discord live status: one line per server ("**Name** — 12 players", unknown as
+// "unknown"), by name, cut to one embed's description with "… and N more servers".
+std::string discord_status_text(const std::vector<ServerObservation>& servers);
+// The status message's body (POST with ?wait=true, then PATCH) for that text.
+std::string render_discord_status(const std::string& description, const WebhookConfig& hook,
+                                  const MessageContext& ctx);
 
 // A one-line summary of one alert, plain text (logs, Alertmanager's summary).
 std::string plain_summary(const Notification& note);

@@ -54,10 +54,14 @@ Instant WebhookSink::now() {
           duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()};
 }
 
-std::string WebhookSink::state_path() const {
+std::string WebhookSink::state_path_base() const {
   std::string name = instance_;
   std::replace(name.begin(), name.end(), '/', '_');
-  return config_.state_dir + "/sink-webhook-" + name + ".json";
+  return config_.state_dir + "/sink-webhook-" + name;
+}
+
+std::string WebhookSink::state_path() const {
+  return state_path_base() + ".json";
 }
 
 void WebhookSink::start() {
@@ -69,7 +73,12 @@ void WebhookSink::start() {
         hook.hmac_secret.empty()
             ? std::string()
             : resolve_secret(hook.hmac_secret, "webhooks '" + hook.name + "' hmac_secret");
-    webhooks_.push_back(std::make_unique<Webhook>(hook, url, key, log_));
+    if (hook.format == Format::kDiscordStatus) {
+      statuses_.push_back(std::make_unique<DiscordStatus>(
+          hook, url, state_path_base() + "-" + hook.name + ".status-id", log_));
+    } else {
+      webhooks_.push_back(std::make_unique<Webhook>(hook, url, key, log_));
+    }
   }
 
   const Instant t = now();
@@ -98,10 +107,15 @@ void WebhookSink::start() {
     stopping_ = false;
   }
   for (auto& w : webhooks_) w->start();
+  for (auto& s : statuses_) s->start();
   dispatcher_ = std::thread([this] { dispatch_loop(); });
   for (const auto& w : webhooks_) {
     log_(FLOWLENS_LOG_INFO, "webhook '" + w->config().name + "' (" +
                                 format_name(w->config().format) + ") sends to " + w->host());
+  }
+  for (const auto& s : statuses_) {
+    log_(FLOWLENS_LOG_INFO,
+         "webhook '" + s->config().name + "' (discord_status) keeps a status at " + s->host());
   }
 }
 
@@ -116,10 +130,21 @@ void WebhookSink::stop() {
   for (auto& w : webhooks_) w->request_stop(kStopDrain);
   for (auto& w : webhooks_) w->join();
   webhooks_.clear();
+  for (auto& s : statuses_) s->stop();
+  statuses_.clear();
 }
 
 void WebhookSink::on_snapshot(const std::vector<ServerObservation>& servers) {
   evaluate(servers, now());
+  if (!statuses_.empty()) update_status(servers);
+}
+
+void WebhookSink::update_status(const std::vector<ServerObservation>& servers) {
+  std::string text = discord_status_text(servers);
+  if (text == last_status_text_) return;  // edited only when something shown changed
+  const MessageContext ctx{daemon_host_, instance_, now().wall_ms};
+  for (auto& s : statuses_) s->update(render_discord_status(text, s->config(), ctx));
+  last_status_text_ = std::move(text);
 }
 
 void WebhookSink::evaluate(const std::vector<ServerObservation>& servers, Instant t) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config.h"
+#include "discord_status.h"
 #include "grouper.h"
 #include "rules_engine.h"
 #include "webhook.h"
@@ -38,9 +39,12 @@ class WebhookSink {
 
   // The state file's path: STATE_DIR/sink-webhook-INSTANCE.json.
   std::string state_path() const;
+  // STATE_DIR/sink-webhook-INSTANCE, to which the state files add their suffix.
+  std::string state_path_base() const;
 
  private:
   void evaluate(const std::vector<ServerObservation>& servers, Instant now);
+  void update_status(const std::vector<ServerObservation>& servers);
   void persist();
   void dispatch_loop();
   // Renders `notes` (those of w's rules) in w's format and queues them.
@@ -54,6 +58,9 @@ class WebhookSink {
   std::string daemon_host_;
 
   std::vector<std::unique_ptr<Webhook>> webhooks_;
+  std::vector<std::unique_ptr<DiscordStatus>> statuses_;
+  // The status text last handed to statuses_ (touched on the snapshot thread only).
+  std::string last_status_text_;
 
   std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;

@@ -12,7 +12,8 @@ namespace {
 using namespace std::chrono_literals;
 
 SinkConfig parse(const char* text) {
-  return parse_config(boost::json::parse(text).as_object());
+  const boost::json::value doc = boost::json::parse(text);
+  return parse_config(sdk::Config(doc.as_object()));
 }
 
 std::string error_of(const char* text) {
@@ -91,6 +92,14 @@ TEST(WebhookConfig, ErrorsNameThePlace) {
       {R"({"webhooks": [{"name": "w", "url_env": "U", "rules": ["nope"]}]})",
        "webhooks[0].rules: no rule named 'nope'"},
       {R"({"state_dir": "relative"})", "state_dir: must be an absolute path"},
+      {R"({"rules": [{"name": "a", "when": "empty"}], "webhooks": [{"name": "w", "url_env": "U",
+          "format": "discord_status", "rules": ["a"]}]})",
+       "webhooks[0].rules: not for format: discord_status"},
+      {R"({"webhooks": [{"name": "w", "url_env": "U", "status_interval": "5s"}]})",
+       "webhooks[0].status_interval: only for format: discord_status"},
+      {R"({"webhooks": [{"name": "w", "url_env": "U", "format": "discord_status",
+          "status_interval": "1s"}]})",
+       "webhooks[0].status_interval: expected a duration"},
   };
   for (const Row& row : rows) {
     const std::string error = error_of(row.config);

@@ -193,6 +193,26 @@ TEST(AlertmanagerFormat, LabelsAnnotationsAndEndsAt) {
   EXPECT_EQ(alerts[1].at("endsAt"), "2023-11-14T22:23:20.000Z");
 }
 
+TEST(DiscordStatusFormat, ListsServersByNameUnknownAsUnknownAndFitsOneEmbed) {
+  std::vector<ServerObservation> servers;
+  for (int i = 0; i < 1000; ++i) {
+    ServerObservation s;
+    s.id = "srv-" + std::to_string(1000 + i);
+    s.name = s.id;
+    s.known = i != 0;
+    s.players = static_cast<uint32_t>(i % 40);
+    servers.push_back(s);
+  }
+  const std::string text = discord_status_text(servers);
+  EXPECT_LE(utf16_length(text), kDiscordEmbedDescriptionMax);
+  EXPECT_EQ(text.rfind("**srv-1000** — unknown\n**srv-1001** — 1 player\n", 0), 0u) << text;
+  EXPECT_NE(text.find(" more servers"), std::string::npos);
+  WebhookConfig hook;
+  const json::object body = json::parse(render_discord_status(text, hook, kCtx)).as_object();
+  EXPECT_EQ(body.at("allowed_mentions").at("parse").as_array().size(), 0u);
+  EXPECT_EQ(body.at("embeds").as_array().size(), 1u);
+}
+
 TEST(Text, Utf16LengthAndTruncation) {
   EXPECT_EQ(utf16_length("abc"), 3u);
   EXPECT_EQ(utf16_length("é"), 1u);

@@ -310,6 +310,48 @@ TEST_F(WebhookPlugin, ThreeHundredServersCrossingAtOnce) {
   EXPECT_EQ(s, 1u);
 }
 
+TEST_F(WebhookPlugin, DiscordStatusIsPostedOnceThenEditedInPlaceAtMostEveryInterval) {
+  Receiver receiver(dir_ / "receiver");
+  const std::string cfg = R"({"state_dir": ")" + dir_.string() + R"(", "webhooks": [)" +
+                          hook("status", "discord_status", receiver.url("/discord-status/1/tok"),
+                               R"(, "status_interval": "2s")") +
+                          "]}";
+  {
+    Instance sink(d_, host_, cfg);
+    ASSERT_EQ(sink.create_status(), FLOWLENS_OK) << sink.error();
+    ASSERT_EQ(sink.start(), FLOWLENS_OK) << sink.error();
+    sink.tick(ScriptedSnapshot({{"mc", 1}, {"cs", kUnknownPlayers}}));
+    ASSERT_TRUE(receiver.wait_for("/discord-status/", 1));
+    auto first = receiver.records("/discord-status/")[0];
+    EXPECT_EQ(first.at("method"), "POST");
+    EXPECT_EQ(first.at("path"), "/discord-status/1/tok?wait=true");
+    const std::string text(body_of(first).at("embeds").at(0).at("description").as_string());
+    EXPECT_NE(text.find("**mc** — 1 player"), std::string::npos) << text;
+    EXPECT_NE(text.find("**cs** — unknown"), std::string::npos) << text;
+    // Unchanged counts: no edit. Three changes within the interval: one edit, with the last.
+    sink.tick(ScriptedSnapshot({{"mc", 1}, {"cs", kUnknownPlayers}}));
+    sink.tick(ScriptedSnapshot({{"mc", 2}, {"cs", kUnknownPlayers}}));
+    sink.tick(ScriptedSnapshot({{"mc", 3}, {"cs", kUnknownPlayers}}));
+    sink.tick(ScriptedSnapshot({{"mc", 4}, {"cs", 0}}));
+    ASSERT_TRUE(receiver.wait_for("/discord-status/", 2, 10s));
+    std::this_thread::sleep_for(500ms);
+    const auto records = receiver.records("/discord-status/");
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[1].at("method"), "PATCH");
+    EXPECT_EQ(records[1].at("path"), "/discord-status/1/tok/messages/424242");
+    EXPECT_GE(records[1].at("time").as_double() - records[0].at("time").as_double(), 1.9);
+    const std::string edited(body_of(records[1]).at("embeds").at(0).at("description").as_string());
+    EXPECT_NE(edited.find("**mc** — 4 players"), std::string::npos) << edited;
+    EXPECT_NE(edited.find("**cs** — 0 players"), std::string::npos) << edited;
+  }
+  // After a restart the same message is edited, not a new one posted.
+  Instance again(d_, host_, cfg);
+  ASSERT_EQ(again.start(), FLOWLENS_OK) << again.error();
+  again.tick(ScriptedSnapshot({{"mc", 5}}));
+  ASSERT_TRUE(receiver.wait_for("/discord-status/", 3, 10s));
+  EXPECT_EQ(receiver.records("/discord-status/")[2].at("method"), "PATCH");
+}
+
 TEST_F(WebhookPlugin, AMissingSecretFailsStartNamingItsSource) {
   const std::string cfg =
       R"({"state_dir": ")" + dir_.string() +

@@ -11,6 +11,7 @@ and answers by the first path segment:
   /500/...         first two requests 500, then 200
   /404/...         404 forever (a deleted Discord webhook)
   /slow/...        holds the request 60 s before answering (a hanging receiver)
+  /discord-status/...  as Discord: POST ?wait=true answers the message with its id, PATCH 200
 
 Writes the port it listens on to --port-file once it accepts connections.
 """
@@ -78,6 +79,9 @@ class Handler(BaseHTTPRequestHandler):
             answer = b'{"message": "Unknown Webhook", "code": 10015}'
         elif script == "slow":
             time.sleep(60)
+        elif script == "discord-status":
+            answer = json.dumps({"id": "424242", "type": 0}).encode()
+            headers = {"Content-Type": "application/json"}
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
