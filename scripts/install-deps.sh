@@ -8,10 +8,11 @@ BUILD_PKGS=(
   clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev libcurl4-openssl-dev
-  prometheus-cpp-dev
+  prometheus-cpp-dev libssl-dev
 )
 RUN_PKGS=(iproute2 libprometheus-cpp-core1.0)
-TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format prometheus)
+TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format prometheus
+  prometheus-alertmanager)
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then
