@@ -112,12 +112,13 @@ class StatsdDaemon {
       std::chrono::milliseconds limit = std::chrono::seconds(15)) const {
     const std::size_t seen = flushes().size();
     const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
+    for (bool last = false; !last;) {
+      last = std::chrono::steady_clock::now() >= deadline;  // one look after the deadline too
       const auto all = flushes();
       for (std::size_t i = seen; i < all.size(); ++i) {
         if (done(all[i])) return all[i];
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!last) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return std::nullopt;
   }

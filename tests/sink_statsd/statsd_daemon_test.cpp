@@ -17,13 +17,20 @@ std::string config_for(const StatsdDaemon& statsd, const std::string& more = "")
   return R"({"address": ")" + statsd.address() + "\"" + more + "}";
 }
 
-// Pushes `snapshot` every 100 ms (the sink's cadence, compressed) until a flush satisfies `done`.
+// Pushes `snapshot` every 100 ms (the sink's cadence, compressed) until a flush satisfies `done`;
+// every flush written meanwhile is looked at, whenever it lands between two pushes.
 std::optional<Flush> push_until(LoadedPlugin& so, const StatsdDaemon& statsd,
                                 const CSnapshot& snapshot,
                                 const std::function<bool(const Flush&)>& done) {
+  std::size_t seen = statsd.flushes().size();
   for (int i = 0; i < 50; ++i) {
     so.deliver(snapshot.get());
-    if (auto f = statsd.wait_for(done, std::chrono::milliseconds(100))) return f;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::vector<Flush> all = statsd.flushes();
+    for (std::size_t k = seen; k < all.size(); ++k) {
+      if (done(all[k])) return all[k];
+    }
+    seen = all.size();
   }
   return std::nullopt;
 }
