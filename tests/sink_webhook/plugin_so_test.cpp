@@ -72,10 +72,11 @@ TEST_F(WebhookPlugin, DescriptorIsASink) {
 TEST_F(WebhookPlugin, FiresAndResolvesInEveryFormatAndTheSignatureVerifies) {
   Receiver receiver(dir_ / "receiver", "s3cret");
   ASSERT_GT(receiver.port(), 0);
-  const std::string hooks =
-      "[" + hook("json", "json", receiver.url("/ok/json"), R"(, "hmac_secret": "s3cret")") + "," +
-      hook("discord", "discord", receiver.url("/ok/discord")) + "," +
-      hook("slack", "slack", receiver.url("/ok/slack")) + "]";
+  const std::string hooks = "[" +
+                            hook("json", "json", receiver.url("/ok/json"),
+                                 R"(, "hmac_secret": "s3cret", "headers": {"X-Team": "ops"})") +
+                            "," + hook("discord", "discord", receiver.url("/ok/discord")) + "," +
+                            hook("slack", "slack", receiver.url("/ok/slack")) + "]";
   Instance sink(d_, host_, config(dir_, hooks));
   ASSERT_EQ(sink.create_status(), FLOWLENS_OK) << sink.error();
   ASSERT_EQ(sink.start(), FLOWLENS_OK) << sink.error();
@@ -88,6 +89,7 @@ TEST_F(WebhookPlugin, FiresAndResolvesInEveryFormatAndTheSignatureVerifies) {
 
   const json::object j = receiver.records("/ok/json")[0];
   EXPECT_EQ(j.at("signature_ok"), true) << "Python's hmac must verify the signature";
+  EXPECT_EQ(j.at("headers").at("X-Team"), "ops") << "custom headers are sent";
   const json::value alert = body_of(j).at("alerts").at(0);
   EXPECT_EQ(alert.at("alert"), "busy");
   EXPECT_EQ(alert.at("state"), "firing");
