@@ -45,6 +45,10 @@ std::string text(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+// The plugin instance's name from the config. Not "instance": Prometheus sets that label on every
+// target, and would rename ours to exported_instance.
+const std::string kInstanceLabel = "plugin_instance";
+
 // The states a plugin instance can be in, so each gets a 0 or 1 sample (the StateSet pattern:
 // a transition changes values, not which series exist). Any other state the host reports is
 // added as it comes.
@@ -83,7 +87,7 @@ void render_plugins(prometheus::Registry& r, const json::value* plugins) {
     const json::object& o = p.get_object();
     const std::string instance = text(o, "instance");
     if (instance.empty()) continue;
-    info.Add({{"instance", instance},
+    info.Add({{kInstanceLabel, instance},
               {"plugin", text(o, "plugin")},
               {"version", text(o, "version")},
               {"kind", text(o, "kind")}})
@@ -91,14 +95,15 @@ void render_plugins(prometheus::Registry& r, const json::value* plugins) {
     const std::string current = text(o, "state");
     bool listed = false;
     for (std::string_view s : kPluginStates) {
-      state.Add({{"instance", instance}, {"state", std::string(s)}}).Set(s == current ? 1 : 0);
+      state.Add({{kInstanceLabel, instance}, {"state", std::string(s)}}).Set(s == current ? 1 : 0);
       listed = listed || s == current;
     }
-    if (!listed && !current.empty()) state.Add({{"instance", instance}, {"state", current}}).Set(1);
+    if (!listed && !current.empty())
+      state.Add({{kInstanceLabel, instance}, {"state", current}}).Set(1);
     for (std::size_t i = 0; i < std::size(kSinkCounters); ++i) {
       // Only sinks have these fields; a discovery instance gets no zero it never counted.
       if (const auto v = number(o, kSinkCounters[i].field); v && *v >= 0) {
-        counters[i]->Add({{"instance", instance}}).Increment(*v);
+        counters[i]->Add({{kInstanceLabel, instance}}).Increment(*v);
       }
     }
   }

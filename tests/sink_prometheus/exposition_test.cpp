@@ -157,23 +157,23 @@ TEST(HealthExposition, EveryFieldOfTheHost) {
            "flowlens_flow_map_capacity 65536",
            "flowlens_last_tick_age_seconds 0.25",
            "flowlens_tick_duration_seconds 0.003",
-           "flowlens_plugin_info{instance=\"static\",kind=\"discovery\",plugin=\"discovery-"
-           "static\","
-           "version=\"0.1.0\"} 1",
-           "flowlens_plugin_state{instance=\"prom\",state=\"started\"} 1",
-           "flowlens_plugin_state{instance=\"prom\",state=\"failed\"} 0",
-           "flowlens_plugin_state{instance=\"odd\",state=\"stuck\"} 1",
-           "flowlens_sink_snapshots_delivered_total{instance=\"prom\"} 10",
-           "flowlens_sink_snapshots_skipped_total{instance=\"prom\"} 2",
-           "flowlens_sink_events_delivered_total{instance=\"prom\"} 3",
-           "flowlens_sink_events_dropped_total{instance=\"prom\"} 1",
-           "flowlens_sink_failures_total{instance=\"prom\"} 0",
+           "flowlens_plugin_info{kind=\"discovery\",plugin=\"discovery-static\","
+           "plugin_instance=\"static\",version=\"0.1.0\"} 1",
+           "flowlens_plugin_state{plugin_instance=\"prom\",state=\"started\"} 1",
+           "flowlens_plugin_state{plugin_instance=\"prom\",state=\"failed\"} 0",
+           "flowlens_plugin_state{plugin_instance=\"odd\",state=\"stuck\"} 1",
+           "flowlens_sink_snapshots_delivered_total{plugin_instance=\"prom\"} 10",
+           "flowlens_sink_snapshots_skipped_total{plugin_instance=\"prom\"} 2",
+           "flowlens_sink_events_delivered_total{plugin_instance=\"prom\"} 3",
+           "flowlens_sink_events_dropped_total{plugin_instance=\"prom\"} 1",
+           "flowlens_sink_failures_total{plugin_instance=\"prom\"} 0",
            "# TYPE flowlens_sink_snapshots_skipped_total counter",
        }) {
     EXPECT_TRUE(has_line(text, line)) << line << "\nin:\n" << text;
   }
   // A discovery instance has no sink counters (not zeros it never counted).
-  EXPECT_FALSE(has_series(text, "flowlens_sink_snapshots_delivered_total{instance=\"static\"}"));
+  EXPECT_FALSE(
+      has_series(text, "flowlens_sink_snapshots_delivered_total{plugin_instance=\"static\"}"));
 }
 
 TEST(HealthExposition, BpfDetachedIsZeroAndNoTickYetIsAbsent) {

@@ -198,8 +198,8 @@ def main():
             age = query("flowlens_last_tick_age_seconds")
             if not age or max(age.values()) > 3:
                 failures.append(f"flowlens_last_tick_age_seconds: {age}: the ticks stopped behind the stuck sink")
-            skipped = query('flowlens_sink_snapshots_skipped_total{instance="stuck"}')
-            delivered = query('increase(flowlens_sink_snapshots_delivered_total{instance="prometheus"}[20s])')
+            skipped = query('flowlens_sink_snapshots_skipped_total{plugin_instance="stuck"}')
+            delivered = query('increase(flowlens_sink_snapshots_delivered_total{plugin_instance="prometheus"}[20s])')
             print("stuck sink skipped:", skipped, "prometheus sink delivered in 20 s:", delivered)
             if not skipped or max(skipped.values()) < 5:
                 failures.append(f"the stuck sink's skipped snapshots: {skipped}")
@@ -211,7 +211,8 @@ def main():
             lint = subprocess.run(["promtool", "check", "metrics"], input=live["body"], capture_output=True,
                                   text=True)
             if live["status"] != 200 or lint.returncode != 0:
-                failures.append(f"promtool check metrics on the live exposition: {lint.stdout}{lint.stderr}")
+                failures.append(f"promtool check metrics on the live exposition: {lint.stdout}{lint.stderr}\n"
+                                f"{live['body']}")
             denied = fetch(f"http://[::1]:{SINK_PORT}/metrics")
             if denied["status"] != 401:
                 failures.append(f"/metrics without the token over IPv6: {denied['status']}, expected 401")
