@@ -37,9 +37,8 @@ Config parse_config(const sdk::Config& section) {
   c.max_packet_bytes = static_cast<std::size_t>(
       section.get_int("max_packet_bytes", kDefaultMaxPacketBytes, kMinPacketBytes, kMaxUdpPayload));
   c.resolve_interval = section.get_duration("resolve_interval", kDefaultResolveInterval,
-                                            std::chrono::seconds(1), std::chrono::hours(24));
-  c.timeout =
-      section.get_duration("timeout", kDefaultTimeout, std::chrono::milliseconds(10), kMaxTimeout);
+                                            kMinResolveInterval, kMaxResolveInterval);
+  c.timeout = section.get_duration("timeout", kDefaultTimeout, kMinTimeout, kMaxTimeout);
   return c;
 }
 

@@ -22,8 +22,13 @@ inline constexpr std::string_view kDefaultPrefix = "flowlens";
 // A name is looked up again this often, so a StatsD that moved (a container, DNS failover) is
 // followed without a restart; a send error asks for a lookup sooner.
 inline constexpr std::chrono::milliseconds kDefaultResolveInterval{60'000};
+// Below a second a lookup per push; above a day a moved StatsD is never followed.
+inline constexpr std::chrono::milliseconds kMinResolveInterval{1'000};
+inline constexpr std::chrono::milliseconds kMaxResolveInterval{24 * 3'600'000};
 // TCP connect and send bound: the delivery thread never waits longer than this per push.
 inline constexpr std::chrono::milliseconds kDefaultTimeout{1'000};
+// Below 10 ms even loopback TCP connects can miss; above 30 s a push would overlap many ticks.
+inline constexpr std::chrono::milliseconds kMinTimeout{10};
 inline constexpr std::chrono::milliseconds kMaxTimeout{30'000};
 
 struct Config {

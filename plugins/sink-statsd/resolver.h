@@ -50,7 +50,10 @@ class Resolver {
   bool numeric() const { return numeric_.has_value(); }
 
  private:
+  // How long start() may hold the daemon's start-up for a name: enough for a healthy DNS server,
+  // and a slow one costs a few skipped pushes rather than a slow start.
   static constexpr std::chrono::milliseconds kFirstLookupWait{1'000};
+  // A StatsD that refuses every push must not become one DNS query per push.
   static constexpr std::chrono::milliseconds kMinRefreshGap{1'000};
 
   void run();
