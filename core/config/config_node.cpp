@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -22,14 +24,53 @@ bool is_string_tag(const std::string& tag) {
   return tag == "!" || tag == "tag:yaml.org,2002:str";
 }
 
-ConfigNode convert(const YAML::Node& n, const std::shared_ptr<const std::string>& file,
-                   const SourcePos& fallback) {
+// YAML aliases share nodes, so a small file can name a huge tree (ten aliases of ten aliases...)
+// or a cycle (`&e [*e]`). Converting copies, so both are bounded here: no real config nests 64
+// deep or holds a million values.
+constexpr int kMaxDepth = 64;
+constexpr size_t kMaxNodes = 1'000'000;
+
+// Where flow collections ([ and {) first nest deeper than kMaxDepth, or nullopt. Brackets inside
+// strings count too: only an absurd file comes near the limit either way.
+std::optional<SourcePos> too_deep_brackets(std::string_view text,
+                                           const std::shared_ptr<const std::string>& file) {
+  int depth = 0;
+  int line = 1;
+  int column = 0;
+  for (char c : text) {
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    if ((c == '[' || c == '{') && ++depth > kMaxDepth) return SourcePos{file, line, column};
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return std::nullopt;
+}
+
+struct Budget {
+  std::shared_ptr<const std::string> file;
+  size_t nodes = 0;
+};
+
+ConfigNode convert(const YAML::Node& n, Budget& budget, int depth, const SourcePos& fallback) {
+  const auto& file = budget.file;
+  if (depth > kMaxDepth)
+    throw ConfigError(make_pos(file, n.Mark()).to_string() + ": nested more than " +
+                      std::to_string(kMaxDepth) +
+                      " levels deep (an alias that contains itself?); a config is never that deep");
+  if (++budget.nodes > kMaxNodes)
+    throw ConfigError(make_pos(file, n.Mark()).to_string() + ": more than " +
+                      std::to_string(kMaxNodes) +
+                      " values once aliases are expanded; refusing to expand further");
   switch (n.Type()) {
     case YAML::NodeType::Scalar:
       return ConfigNode::scalar(n.Scalar(), is_string_tag(n.Tag()), make_pos(file, n.Mark()));
     case YAML::NodeType::Sequence: {
       ConfigNode out(ConfigNode::Kind::kSequence, make_pos(file, n.Mark()));
-      for (const auto& item : n) out.push_back(convert(item, file, make_pos(file, item.Mark())));
+      for (const auto& item : n)
+        out.push_back(convert(item, budget, depth + 1, make_pos(file, item.Mark())));
       return out;
     }
     case YAML::NodeType::Map: {
@@ -42,7 +83,7 @@ ConfigNode convert(const YAML::Node& n, const std::shared_ptr<const std::string>
         if (out.find(key))
           throw ConfigError(key_pos.to_string() + ": " + key + ": duplicate key in the same map");
         // yaml-cpp marks an empty value at the start of the next line; the key is the better place.
-        out.set(key, key_pos, convert(kv.second, file, key_pos));
+        out.set(key, key_pos, convert(kv.second, budget, depth + 1, key_pos));
       }
       return out;
     }
@@ -136,6 +177,15 @@ std::string_view ConfigNode::kind_name() const {
 
 ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
   auto file = std::make_shared<const std::string>(file_name);
+  if (text.size() > kMaxConfigFileBytes)
+    throw ConfigError(file_name + ": " + std::to_string(text.size()) +
+                      " bytes; a config file is at most " + std::to_string(kMaxConfigFileBytes) +
+                      " (is this the right file?)");
+  // yaml-cpp's parser recurses once per flow-collection level before we see any node; a line of
+  // ten thousand '[' would exhaust the stack there.
+  if (auto at = too_deep_brackets(text, file))
+    throw ConfigError(at->to_string() + ": brackets nested more than " + std::to_string(kMaxDepth) +
+                      " deep; a config is never that deep");
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
@@ -148,7 +198,8 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
                       ": expected one YAML document per file, found " +
                       std::to_string(docs.size()) + " (split them into separate files)");
   if (docs.empty()) return ConfigNode(ConfigNode::Kind::kNull, SourcePos{file, 1, 1});
-  return convert(docs[0], file, SourcePos{file, 1, 1});
+  Budget budget{file};
+  return convert(docs[0], budget, 0, SourcePos{file, 1, 1});
 }
 
 ConfigNode load_yaml_file(const std::filesystem::path& path) {

@@ -67,6 +67,9 @@ ConfigNode load_yaml_file(const std::filesystem::path& path);
 
 // Same, from text; `file_name` is what messages call it.
 ConfigNode parse_yaml(std::string_view text, const std::string& file_name);
+// A conf.d file larger than this is refused before parsing: even a static list of ten thousand
+// servers is well under it.
+inline constexpr size_t kMaxConfigFileBytes = 16u << 20;
 
 // Merges `overlay` (a later file) into `base`: maps merge key by key, recursively; scalars and
 // lists from the overlay replace what was there. A null overlay over a map changes nothing, so a

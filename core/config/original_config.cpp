@@ -107,10 +107,20 @@ Config map_original(const ConfigNode& root) {
   if (r.read_uint("ebpf_map_size", 1, kMaxEbpfMapSize, map_size))
     cfg.core.ebpf_map_size = static_cast<uint32_t>(map_size);
   double seconds = 0;
-  if (read_go_duration(r, "metrics_interval", seconds))
-    cfg.core.metrics_interval = std::chrono::milliseconds(std::llround(seconds * 1000));
-  if (read_go_duration(r, "discovery_interval", seconds))
-    cfg.core.discovery_interval = std::chrono::milliseconds(std::llround(seconds * 1000));
+  // The same bounds as conf.d: a 1ns tick would spin the daemon and flood the log.
+  for (auto [key, out] : {std::pair{"metrics_interval", &cfg.core.metrics_interval},
+                          std::pair{"discovery_interval", &cfg.core.discovery_interval}}) {
+    const ConfigNode* node = r.find(key);
+    if (!read_go_duration(r, key, seconds)) continue;
+    const auto ms = std::chrono::milliseconds(std::llround(seconds * 1000));
+    if (ms < kMinInterval || ms > kMaxInterval) {
+      r.error(*node, key,
+              "expected a duration from 100ms to 24h, got " + describe(*node) +
+                  " (a shorter tick spins the CPU; a longer one is a typo)");
+      continue;
+    }
+    *out = ms;
+  }
   std::string level;
   if (r.read_string("log_level", level)) {
     if (level == "warning") level = "warn";

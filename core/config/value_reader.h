@@ -35,6 +35,11 @@ class MapReader {
 
   // Returns the value under `key` and marks the key as known; nullptr when absent.
   const ConfigNode* take(std::string_view key);
+  // The value under `key` without marking it known (for a check after a typed read); nullptr
+  // when absent.
+  const ConfigNode* find(std::string_view key) const {
+    return node_.is_map() ? node_.find(key) : nullptr;
+  }
 
   // Each read leaves `out` unchanged when the key is absent or the value is wrong (and records
   // the error), so defaults stay in place. Returns true when the key was present and valid.

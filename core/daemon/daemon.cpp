@@ -72,7 +72,7 @@ class Daemon {
               spdlog::info("{}", e.message);
               plugins_.post_event(e);
             }),
-        signals_(io_, SIGINT, SIGTERM),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
         timer_(io_) {
     bpf_attached_.store(datapath_.attached());
   }
@@ -95,11 +95,7 @@ class Daemon {
       });
     });
     start_plugins();
-    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
-      if (ec) return;
-      spdlog::info("received {}, shutting down", signo == SIGINT ? "SIGINT" : "SIGTERM");
-      timer_.cancel();
-    });
+    wait_for_signal();
     next_tick_ = std::chrono::steady_clock::now();
     schedule();
     io_.run();
@@ -118,6 +114,24 @@ class Daemon {
     auto selection = config::select_available_plugins(cfg_, installed);
     for (const auto& w : selection.warnings) spdlog::warn("{}", w);
     plugins_.start_all(selection.to_load, cfg_.core.plugin_dir);
+  }
+
+  // Stopping the loop itself, not only the timer: a tick completion already queued (after a stall
+  // longer than an interval: SIGSTOP, a VM pause, swap) would otherwise run and re-arm the timer,
+  // and the signal, waited for once, would never be heard again.
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        // Until live reload exists, a reload request must not end the daemon (the default
+        // action) and leave its filters attached.
+        spdlog::warn("received SIGHUP: live reload is not supported yet; restart to apply changes");
+        wait_for_signal();
+        return;
+      }
+      spdlog::info("received {}, shutting down", signo == SIGINT ? "SIGINT" : "SIGTERM");
+      io_.stop();
+    });
   }
 
   bool watch(const std::vector<model::Endpoint>& endpoints) {

@@ -52,6 +52,11 @@ int run(const CommandArgs& a) {
   for (const auto& o : a.overrides) estimator::apply_config_override(opts.config, o);
   log_to_stderr(a.log_level);
   ReplayResult r = run_replay(opts, std::cout, std::cerr);
+  if (r.skipped_frames > 0 || r.time_jumps > 0)
+    spdlog::warn(
+        "capture time jumps by more than {} s: {} frame(s) with a timestamp far past the others "
+        "dropped, {} jump(s) resumed without writing the seconds in between",
+        kMaxTickGapSeconds, r.skipped_frames, r.time_jumps);
   if (!r.warning.empty())
     spdlog::warn("{} (after {} frames; the {} ticks before it were written)", r.warning, r.frames,
                  r.ticks);

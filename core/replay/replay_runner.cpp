@@ -113,9 +113,22 @@ ReplayResult run_replay(const ReplayOptions& opts, std::ostream& out, std::ostre
 
   CapturedFrame f;
   ParsedPacket p;
-  uint64_t next_tick = 0;  // seconds; 0 until the first frame
+  uint64_t next_tick = 0;    // seconds; 0 until the first frame
+  int frames_far_ahead = 0;  // consecutive frames dated past the gap limit
   while (reader.next(f)) {
     if (res.frames++ == 0) next_tick = f.ts_ns / kNsPerSec + 1;
+    if (f.ts_ns / kNsPerSec >= next_tick + kMaxTickGapSeconds) {
+      // One corrupt timestamp must not write a line per second of a year. A lone frame far
+      // ahead is dropped; several in a row are a capture that really goes on later (two
+      // captures joined), resumed there without writing the empty stretch.
+      if (++frames_far_ahead < kFramesToAcceptJump) {
+        ++res.skipped_frames;
+        continue;
+      }
+      ++res.time_jumps;
+      next_tick = f.ts_ns / kNsPerSec + 1;
+    }
+    frames_far_ahead = 0;
     while (f.ts_ns >= next_tick * kNsPerSec) emit(next_tick++);
     if (parse_frame(f.data, f.cap_len, p) && table.account(p, f.wire_len, f.ts_ns)) ++res.accounted;
   }

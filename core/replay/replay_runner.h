@@ -14,6 +14,12 @@
 
 namespace flowlens::replay {
 
+// A capture silent longer than this is not a quiet server but a broken timestamp or two captures
+// joined: its seconds are not written one line each.
+inline constexpr uint64_t kMaxTickGapSeconds = 3600;
+// Frames in a row dated past the gap before the capture is taken to continue there.
+inline constexpr int kFramesToAcceptJump = 3;
+
 struct ReplayOptions {
   std::string pcap_path;
   std::vector<model::Server> servers;
@@ -26,6 +32,10 @@ struct ReplayResult {
   uint64_t frames = 0;     // frames read
   uint64_t accounted = 0;  // frames that belonged to a watched server
   uint64_t ticks = 0;
+  // Frames dropped for a timestamp far past the others, and jumps in capture time resumed without
+  // writing the seconds in between (both after kMaxTickGapSeconds).
+  uint64_t skipped_frames = 0;
+  uint64_t time_jumps = 0;
   std::string warning;  // e.g. a truncated last record; the ticks before it were written
 };
 

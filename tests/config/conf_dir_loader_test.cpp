@@ -159,6 +159,9 @@ struct BadCase {
   const char* expected;  // substring after "FILE:"
 };
 
+// A line that would exhaust the YAML parser's stack if it were handed over.
+const std::string kDeepBrackets(10000, '[');
+
 class ConfDirErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ConfDirErrors, NameFileLineColumnAndExpectation) {
@@ -211,7 +214,17 @@ INSTANTIATE_TEST_SUITE_P(
                 "3:1: expected one YAML document per file, found 2"},
         BadCase{"bad YAML syntax", "core: {log_level: info\nplugins: {}\n", "2:"},
         BadCase{"bad YAML syntax names the problem", "core: [1, 2\n",
-                "2:1: invalid YAML: end of sequence flow not found"}));
+                "2:1: invalid YAML: end of sequence flow not found"},
+        BadCase{"an alias that contains itself", "estimator: &e [*e]\n",
+                "1:12: nested more than 64 levels deep (an alias that contains itself?)"},
+        BadCase{"aliases that expand to a billion values",
+                "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+                "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+                "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n",
+                "1:26: more than 1000000 values once aliases are expanded"},
+        BadCase{"ten thousand nested brackets", kDeepBrackets.c_str(),
+                "1:65: brackets nested more than 64 deep"}));
 
 TEST(ConfDir, ErrorsAfterMergePointIntoTheFileThatSetTheValue) {
   TempDir dir;

@@ -100,7 +100,11 @@ TEST(OriginalConfig, ErrorsNameFileLineColumn) {
         Case{"min_packets_threshold: -1\n",
              "1:24: min_packets_threshold: expected a non-negative integer"},
         Case{"docker_labels: [app]\n", "1:16: docker_labels: expected a map"},
-        Case{"log_level: verbose\n", "1:12: log_level: expected one of"}}) {
+        Case{"log_level: verbose\n", "1:12: log_level: expected one of"},
+        Case{"metrics_interval: 1ns\n", "1:19: metrics_interval: expected a duration from 100ms"},
+        Case{"metrics_interval: 99ms\n", "1:19: metrics_interval: expected a duration from 100ms"},
+        Case{"discovery_interval: 48h\n",
+             "1:21: discovery_interval: expected a duration from 100ms to 24h"}}) {
     TempDir dir;
     std::string file = dir.write("config.yaml", c.yaml);
     try {

@@ -114,6 +114,32 @@ TEST_F(ReplayRunner, ATruncatedLastRecordIsAWarningAndTheTicksStand) {
   EXPECT_GT(r.frames, 300u);
 }
 
+TEST_F(ReplayRunner, AFrameDatedAYearAheadIsDroppedNotWrittenAsAYearOfTicks) {
+  std::vector<TimedFrame> frames = game_capture();
+  FrameSpec stray;
+  frames.insert(frames.begin() + 40, {1000.5 + 365.0 * 86400, build_frame(stray)});
+  std::string file = path("year.pcap"), out;
+  write_file(file, pcap_bytes(frames));
+  auto r = run(file, out);
+  EXPECT_EQ(lines(out).size(), 10u) << "the stray timestamp must not add ticks";
+  EXPECT_EQ(r.skipped_frames, 1u);
+  EXPECT_EQ(r.time_jumps, 0u);
+}
+
+TEST_F(ReplayRunner, TwoCapturesJoinedResumeAtTheSecondWithoutTheGap) {
+  std::vector<TimedFrame> frames = game_capture();
+  const size_t first = frames.size();
+  for (size_t i = 0; i < first; ++i)
+    frames.push_back({frames[i].ts + 30.0 * 86400, frames[i].frame});
+  std::string file = path("joined.pcap"), out;
+  write_file(file, pcap_bytes(frames));
+  auto r = run(file, out);
+  EXPECT_EQ(r.time_jumps, 1u);
+  EXPECT_EQ(r.skipped_frames, static_cast<uint64_t>(replay::kFramesToAcceptJump - 1));
+  EXPECT_LE(lines(out).size(), 21u) << "ten seconds each side, not thirty days of lines";
+  EXPECT_GE(lines(out).size(), 19u);
+}
+
 struct BadFile {
   const char* proves;
   std::string bytes;
