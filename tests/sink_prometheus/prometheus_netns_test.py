@@ -4,7 +4,8 @@ flows in network namespaces the test creates: the player counts read back throug
 HTTP query API are right, a server that is unknown (warming up) has no flowlens_active_players
 sample at all (not 0) while flowlens_server_known is 0, promtool finds the live exposition clean,
 a second instance on a busy port fails with the address and the reason while the daemon runs on,
-and a sink stuck forever beside it delays neither the scrapes nor the estimates.
+and neither a sink stuck forever beside it nor scrapers that hang delay the scrapes or the
+estimates.
 
 usage: prometheus_netns_test.py FLOWLENSD PLUGIN_DIR BLOCKING_SINK_SO"""
 import json
@@ -57,6 +58,21 @@ scrape_configs:
     authorization: {{credentials: {TOKEN}}}
     static_configs: [{{targets: ["127.0.0.1:{SINK_PORT}"]}}]
 """
+
+# Runs inside the game host's namespace for N seconds: clients of the sink that hang, half never
+# finishing their request, half never reading a response (small receive buffer), all held open.
+HANGING = """
+import socket, sys, time
+socks = []
+for i in range(int(sys.argv[2])):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", %d))
+    s.sendall(b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer %s\\r\\n" +
+              (b"\\r\\n" if i %% 2 else b""))
+    socks.append(s)
+time.sleep(float(sys.argv[1]))
+""" % (SINK_PORT, TOKEN)
 
 # Runs inside the game host's namespace: one HTTP GET, prints {"status", "body"} as JSON.
 FETCH = """
@@ -140,6 +156,7 @@ def main():
                               f"--web.listen-address=127.0.0.1:{PROM_PORT}", "--log.level=warn",
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         clients = []
+        hanging = None
         try:
             time.sleep(2)
             if daemon.poll() is not None:
@@ -151,6 +168,9 @@ def main():
                                                         ("udp", 27015, CLIENT_V6[0], SERVER_V6, 1),
                                                         ("tcp", 25565, CLIENT_V4[1], SERVER_V4, 1),
                                                         ("tcp", 25565, CLIENT_V6[1], SERVER_V6, 1))]
+            # Clients of the sink that hang, from the warm-up on: they hold connections, not the
+            # sink's delivery thread, the estimator or Prometheus's own scrapes.
+            hanging = hosts.popen_in(hosts.srv, sys.executable, "-c", HANGING, str(PLAY_SECONDS), "20")
             # Warm-up, then the counts settle: wait until Prometheus has them (bounded).
             time.sleep(WARMUP + 14)
             counts = None
@@ -218,6 +238,8 @@ def main():
                 failures.append(f"/metrics without the token over IPv6: {denied['status']}, expected 401")
             if daemon.poll() is not None:
                 failures.append("flowlensd exited while a second sink instance failed to bind")
+            if hanging.poll() is not None:
+                failures.append(f"the hanging clients ended early ({hanging.returncode}): the test proved nothing")
             for c in clients:
                 c.wait(PLAY_SECONDS + 20)
         finally:
@@ -226,7 +248,7 @@ def main():
                 prom.wait(20)
             except subprocess.TimeoutExpired:
                 prom.kill()
-            for c in clients:
+            for c in clients + ([hanging] if hanging else []):
                 if c.poll() is None:
                     c.kill()
             rc, err = stop_daemon(daemon, 30)  # the stuck sink costs the runner's stop timeout
