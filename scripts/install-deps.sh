@@ -12,7 +12,8 @@ BUILD_PKGS=(
 )
 RUN_PKGS=(iproute2 libprometheus-cpp-core1.0)
 TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format prometheus
-  prometheus-alertmanager)
+  prometheus-alertmanager
+  docker.io busybox-static)  # discovery-docker's tests: their own dockerd, an image from busybox
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then
