@@ -229,10 +229,10 @@ int run_daemon(const RunOptions& opts) {
     setup_logging(cfg.core.log_level);
     est_cfg = config::estimator_config_from(cfg);
   } catch (const config::ConfigError& e) {
-    for (const auto& m : e.messages()) spdlog::error("{}", m);
+    for (const auto& m : e.messages()) log_fatal(m);
     return 2;
   } catch (const std::invalid_argument& e) {
-    spdlog::error("{}", e.what());
+    log_fatal(e.what());
     return 2;
   }
   for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
@@ -243,7 +243,7 @@ int run_daemon(const RunOptions& opts) {
   dp_cfg.pin_dir = cfg.core.pin_dir;
   auto datapath = bpf::Datapath::open(dp_cfg);
   if (!datapath) {
-    spdlog::error("{}", datapath.error().what());
+    log_fatal(datapath.error().what());
     return 1;
   }
   spdlog::info("attached to {} (flow map {} entries, packets timed by {}, tick every {} ms)",

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <iostream>
 #include <stdexcept>
 
 namespace flowlens::daemon {
@@ -18,6 +19,14 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(parsed);
+}
+
+void log_fatal(const std::string& message) {
+  if (spdlog::should_log(spdlog::level::err)) {
+    spdlog::error("{}", message);
+  } else {
+    std::cerr << "flowlensd: error: " << message << std::endl;
+  }
 }
 
 }  // namespace flowlens::daemon

@@ -9,4 +9,8 @@ namespace flowlens::daemon {
 // naming the accepted values on anything else.
 void setup_logging(const std::string& level);
 
+// Logs an error that ends the daemon. It reaches stderr whatever the level: under `critical` or
+// `off` a start that fails must still say why, not just exit 1.
+void log_fatal(const std::string& message);
+
 }  // namespace flowlens::daemon

@@ -9,6 +9,7 @@
 
 #include "config/check_config_command.h"
 #include "config/config.h"
+#include "daemon/logging.h"
 #include "daemon/run_command.h"
 #include "daemon/version.h"
 #include "plugin_host/plugins_command.h"
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : kUsageExitStatus;
   } catch (const std::exception& e) {
     // Commands report their own errors; this is the last line of defence, one line, no trace.
-    spdlog::critical("{}", e.what());
+    flowlens::daemon::log_fatal(e.what());
     return 1;
   }
   return 0;

@@ -52,12 +52,10 @@ void register_run_command(CLI::App& app) {
   add_optional(cmd, "--interval", opts->interval_seconds,
                "Seconds between estimates (config: metrics_interval)");
   cmd->callback([opts, specs] {
-    for (const auto& spec : *specs) {
-      try {
-        opts->servers.push_back(model::parse_server_spec(spec));
-      } catch (const model::SpecError& e) {
-        throw CLI::ValidationError("--server", e.what());
-      }
+    try {
+      opts->servers = model::parse_server_specs(*specs);
+    } catch (const model::SpecError& e) {
+      throw CLI::ValidationError("--server", e.what());
     }
     int status = run_daemon(*opts);
     if (status != 0) throw CLI::RuntimeError(status);

@@ -19,8 +19,15 @@ class SpecError : public std::invalid_argument {
 // Parses "25565/tcp", "27015-27016/udp" into endpoints appended to `out`.
 void parse_endpoints(std::string_view text, std::vector<Endpoint>& out);
 
-// Parses "cs=27015/udp,27015/tcp". The server's name is its id.
+// Parses "cs=27015/udp,27015/tcp". The server's name is its id. The id takes letters, digits,
+// '-', '_', '.', ':' (as discovery-static's), at most kMaxServerIdLength.
 Server parse_server_spec(std::string_view spec);
+
+// Parses every spec as the config would check a server list: an id given twice, or a
+// (port, protocol) claimed by two servers, is an error naming both.
+std::vector<Server> parse_server_specs(const std::vector<std::string>& specs);
+
+inline constexpr size_t kMaxServerIdLength = 128;
 
 std::string to_string(const Endpoint& ep);  // "27015/udp"
 

@@ -48,7 +48,7 @@ int run(const CommandArgs& a) {
   ReplayOptions opts;
   opts.pcap_path = a.pcap;
   opts.explain_server = a.explain;
-  for (const auto& spec : a.servers) opts.servers.push_back(model::parse_server_spec(spec));
+  opts.servers = model::parse_server_specs(a.servers);
   for (const auto& o : a.overrides) estimator::apply_config_override(opts.config, o);
   log_to_stderr(a.log_level);
   ReplayResult r = run_replay(opts, std::cout, std::cerr);
