@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "estimator/estimator.h"
+#include "model/tick_line.h"
 #include "replay/pcap_reader.h"
 #include "replay/packet_parser.h"
 #include "replay/replay_flow_table.h"
@@ -16,21 +17,6 @@ namespace flowlens::replay {
 namespace {
 
 constexpr uint64_t kNsPerSec = 1000000000ULL;
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // Writes, per tick, the decisions of the explained server that differ from the previous tick, so
 // the transcript shows each endpoint's story (joins, leaves, why noise never counted) once.
@@ -84,8 +70,6 @@ ReplayResult run_replay(const ReplayOptions& opts, std::ostream& out, std::ostre
   est.record_decisions(explain_index >= 0);
   ExplainWriter explainer(explain, explain_index);
 
-  std::vector<std::string> ids;
-  for (const auto& s : opts.servers) ids.push_back(json_string(s.id));
   std::vector<model::FlowRecord> records;
   std::string line;
   ReplayResult res;
@@ -93,16 +77,8 @@ ReplayResult run_replay(const ReplayOptions& opts, std::ostream& out, std::ostre
     table.read_all(records);
     model::Snapshot snap = est.tick(records, t * kNsPerSec, static_cast<int64_t>(t) * 1000);
     table.erase(est.expired());
-    line = fmt::format("{{\"t\": {}.0, \"servers\": [", t);
-    for (size_t i = 0; i < snap.servers.size(); ++i) {
-      const auto& e = snap.servers[i];
-      fmt::format_to(std::back_inserter(line),
-                     "{}{{\"server_id\": {}, \"active_players\": {}, \"unique_ips\": {}, "
-                     "\"total_bytes\": {}, \"known\": {}}}",
-                     i ? ", " : "", ids[i], e.active_players, e.unique_ips.size(), e.total_bytes,
-                     e.known ? "true" : "false");
-    }
-    line += "]}\n";
+    line.clear();
+    model::append_tick_line(line, snap);
     out << line;
     explainer.tick(
         t,

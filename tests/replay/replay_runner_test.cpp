@@ -85,10 +85,13 @@ TEST_F(ReplayRunner, OneLinePerWholeSecondWithTheCount) {
   ASSERT_EQ(v.size(), 10u);  // t = 1001 .. 1010: every integer in (first, last]
   EXPECT_EQ(r.ticks, 10u);
   EXPECT_TRUE(r.warning.empty());
+  // Warming up at the first tick: unknown, never a 0 a script could act on.
   EXPECT_EQ(v.front().rfind("{\"t\": 1001.0, \"servers\": [{\"server_id\": \"cs\", "
-                            "\"active_players\": 0,",
+                            "\"active_players\": null,",
                             0),
             0u)
+      << v.front();
+  EXPECT_NE(v.front().find("\"known\": false, \"unknown_reason\": \"warming up"), std::string::npos)
       << v.front();
   EXPECT_NE(v[8].find("\"active_players\": 1, \"unique_ips\": 1,"), std::string::npos) << v[8];
   EXPECT_NE(v[8].find("\"known\": true"), std::string::npos) << v[8];
