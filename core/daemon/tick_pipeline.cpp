@@ -80,6 +80,7 @@ void TickPipeline::follow_registry() {
   for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c);
   spdlog::info("watching {} servers on {} ports", view.servers.size(), endpoints.size());
   emit_server_changes(view.servers);
+  incomplete_ = std::move(view.incomplete);
   estimator_.set_servers(std::move(view.servers));
 }
 
@@ -98,6 +99,12 @@ model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms) {
     for (auto& s : snapshot->servers) {
       s.known = false;
       s.unknown_reason = "flow map full";
+    }
+  }
+  for (auto& s : snapshot->servers) {
+    if (auto it = incomplete_.find(s.server_id); it != incomplete_.end() && s.known) {
+      s.known = false;
+      s.unknown_reason = "port conflict: " + it->second;
     }
   }
   emit_unknown_transitions(*snapshot);

@@ -52,9 +52,10 @@ class TickPipeline {
   uint32_t map_capacity_;
   EventFn on_event_;
   uint64_t seen_generation_ = UINT64_MAX;
-  std::map<std::string, model::Server> servers_;  // as last applied, for added/removed events
-  std::map<std::string, bool> known_;             // per server at the last tick
-  std::vector<model::FlowRecord> records_;        // reused every tick: no allocation once warm
+  std::map<std::string, model::Server> servers_;   // as last applied, for added/removed events
+  std::map<std::string, bool> known_;              // per server at the last tick
+  std::map<std::string, std::string> incomplete_;  // servers that lost a port in the merge
+  std::vector<model::FlowRecord> records_;         // reused every tick: no allocation once warm
 };
 
 }  // namespace flowlens::daemon

@@ -73,6 +73,9 @@ MergedView ServerRegistry::merged() const {
         } else {
           view.conflicts.push_back("port " + model::to_string(ep) + " is claimed by both " +
                                    it->second + " and " + who + "; keeping " + it->second);
+          // Without the port its players are not seen: its count would be a confident 0.
+          std::string& why = view.incomplete[id];
+          why += (why.empty() ? "" : "; ") + model::to_string(ep) + " belongs to " + it->second;
         }
       }
       view.servers.push_back(std::move(kept));

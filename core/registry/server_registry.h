@@ -18,6 +18,8 @@ struct MergedView {
   std::vector<model::Server> servers;  // sorted by id; endpoints already conflict-free
   // What the merge resolved, one sentence each, for the log: a server id or a port published twice.
   std::vector<std::string> conflicts;
+  // Servers that lost a port to another, by id, with why: their estimate is unknown, not 0.
+  std::map<std::string, std::string> incomplete;
 };
 
 // Thread-safe: discovery plugins publish from their own threads.

@@ -144,5 +144,18 @@ TEST(TickPipeline, EmitsUnknownOnlyWhenAKnownEstimateBecomesUnknown) {
   EXPECT_TRUE(f.take_events().empty()) << "still unknown: said once";
 }
 
+TEST(TickPipeline, AServerThatLostAPortToAnotherIsUnknownNotZero) {
+  Fixture f;
+  f.registry.add("a-static", model::parse_server_spec("cs=27015/udp"));
+  f.registry.add("b-docker", model::parse_server_spec("gm=27015/udp"));
+  f.pipeline.step(10 * kSecond, 0);
+  auto snap = f.pipeline.step(100 * kSecond, 0);
+  ASSERT_EQ(snap->servers.size(), 2u);
+  EXPECT_EQ(snap->servers[0].server_id, "cs");
+  EXPECT_TRUE(snap->servers[0].known) << "the first source keeps the port and its count";
+  EXPECT_FALSE(snap->servers[1].known) << "gm cannot see its players: unknown, not 0";
+  EXPECT_EQ(snap->servers[1].unknown_reason, "port conflict: 27015/udp belongs to a-static/cs");
+}
+
 }  // namespace
 }  // namespace flowlens::daemon
