@@ -117,7 +117,7 @@ TEST(Alertmanager, AlertsArriveAndAResolveEndsThem) {
   const std::string config = R"({"state_dir": ")" + dir.string() +
                              R"(", "group_wait": "0s", "rules": [
       {"name": "busy", "when": "players >= 5"}],
-      "webhooks": [{"name": "am", "format": "alertmanager", "url": ")" +
+      "webhooks": [{"name": "am", "format": "alertmanager", "resend_interval": "1s", "url": ")" +
                              base + R"("}]})";
   Instance sink(d, host, config);
   ASSERT_EQ(sink.create_status(), FLOWLENS_OK) << sink.error();
@@ -130,6 +130,10 @@ TEST(Alertmanager, AlertsArriveAndAResolveEndsThem) {
   EXPECT_EQ(alert.at("labels").at("game"), "minecraft");
   EXPECT_EQ(alert.at("annotations").at("players"), "9");
   EXPECT_TRUE(active_alerts(port, "cs").empty()) << "cs never crossed";
+
+  // endsAt is four resend periods (4 s) ahead: still active well past that proves the re-sends.
+  std::this_thread::sleep_for(6s);
+  EXPECT_EQ(active_alerts(port, "mc").size(), 1u) << "a firing alert must be re-sent, not expire";
 
   sink.tick(ScriptedSnapshot({{"mc", 1}, {"cs", 2}}, {{"game", "minecraft"}}));
   EXPECT_TRUE(eventually([&] { return active_alerts(port, "mc").empty(); }))

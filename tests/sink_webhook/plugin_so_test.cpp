@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -352,6 +353,22 @@ TEST_F(WebhookPlugin, DiscordStatusIsPostedOnceThenEditedInPlaceAtMostEveryInter
   again.tick(ScriptedSnapshot({{"mc", 5}}));
   ASSERT_TRUE(receiver.wait_for("/discord-status/", 3, 10s));
   EXPECT_EQ(receiver.records("/discord-status/")[2].at("method"), "PATCH");
+}
+
+TEST_F(WebhookPlugin, SecretsFromAFileAndTheEnvironment) {
+  Receiver receiver(dir_ / "receiver", "key-from-env");
+  // A file as an editor leaves it: with a trailing newline.
+  std::ofstream(dir_ / "url") << receiver.url("/ok/from-file") << "\n";
+  ::setenv("FLOWLENS_TEST_HMAC_KEY", "key-from-env", 1);
+  const std::string hooks = R"([{"name": "f", "url_file": ")" + (dir_ / "url").string() +
+                            R"(", "hmac_secret_env": "FLOWLENS_TEST_HMAC_KEY"}])";
+  Instance sink(d_, host_, config(dir_, hooks, "", "0s"));
+  ASSERT_EQ(sink.create_status(), FLOWLENS_OK) << sink.error();
+  ASSERT_EQ(sink.start(), FLOWLENS_OK) << sink.error();
+  sink.tick(ScriptedSnapshot({{"mc", 7}}));
+  ASSERT_TRUE(receiver.wait_for("/ok/from-file", 1));
+  EXPECT_EQ(receiver.records("/ok/from-file")[0].at("signature_ok"), true);
+  ::unsetenv("FLOWLENS_TEST_HMAC_KEY");
 }
 
 TEST_F(WebhookPlugin, AMissingSecretFailsStartNamingItsSource) {
