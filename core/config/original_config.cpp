@@ -228,6 +228,10 @@ bool is_original_format(const std::filesystem::path& file) {
 }
 
 Config load_config_file(const std::filesystem::path& file) {
+  // Reading a directory as a file yields nothing: a valid, empty config that watches nothing.
+  if (std::error_code ec; std::filesystem::is_directory(file, ec))
+    throw ConfigError(file.string() +
+                      ": is a directory; --config takes one file (use --conf-dir for a directory)");
   ConfigNode root = load_yaml_file(file);
   if (original::looks_original(root)) {
     Config cfg = original::map_original(root);

@@ -1,6 +1,8 @@
 #include "plugin_host/plugins_command.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 #include "plugin_host/plugin_list.h"
 
@@ -11,6 +13,11 @@ CLI::App* register_plugins_command(CLI::App& app, std::string* plugin_dir) {
   cmd->add_option("--plugin-dir", *plugin_dir, "Directory holding plugin .so files")
       ->capture_default_str();
   cmd->callback([plugin_dir] {
+    if (std::error_code ec; !std::filesystem::is_directory(*plugin_dir, ec)) {
+      std::fprintf(stderr, "plugins: %s: no such directory (give --plugin-dir)\n",
+                   plugin_dir->c_str());
+      throw CLI::RuntimeError(1);
+    }
     std::vector<PluginInfo> plugins = list_plugins(*plugin_dir);
     std::fputs(format_plugin_list(plugins).c_str(), stdout);
     for (const PluginInfo& p : plugins) {

@@ -127,7 +127,9 @@ TEST_F(Lifecycle, ExceptionInCppCreateIsReportedByNameWithItsMessage) {
 TEST_F(Lifecycle, CppConfigHelperReportsKeyAndExpectation) {
   auto unknown = instance("abi_throwing", "a");
   std::string msg = error_of([&] { unknown->create(R"({"prot": 80})"); });
-  EXPECT_NE(msg.find("prot: unknown key (expected one of: throw_in_create, throw_in_start, port) [config error]"), std::string::npos)
+  EXPECT_NE(msg.find("prot: unknown key (expected one of: throw_in_create, throw_in_start, port) "
+                     "[config error]"),
+            std::string::npos)
       << msg;
   auto range = instance("abi_throwing", "b");
   msg = error_of([&] { range->create(R"({"port": 70000})"); });

@@ -51,5 +51,13 @@ TEST(PluginsCommand, RefusedPluginIsListedWithItsReasonAndFailsTheCommand) {
   EXPECT_NE(out.find("built for plugin ABI 2.0"), std::string::npos) << out;
 }
 
+TEST(PluginsCommand, AMissingDirectoryFailsInsteadOfListingNothing) {
+  std::string out;
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_plugins_command("/nonexistent/flowlens/plugins", out), 1);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("/nonexistent/flowlens/plugins: no such directory"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace flowlens::plugin_host

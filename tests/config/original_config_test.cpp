@@ -117,6 +117,18 @@ TEST(OriginalConfig, ErrorsNameFileLineColumn) {
   }
 }
 
+TEST(OriginalConfig, ADirectoryGivenAsConfigIsAnErrorNotAnEmptyConfig) {
+  TempDir dir;
+  try {
+    load_config_file(dir.path());
+    ADD_FAILURE() << "a directory was read as an empty config";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory; --config takes one file"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(OriginalConfig, MixingBothFormatsInOneFileIsAnError) {
   TempDir dir;
   std::string file = dir.write("config.yaml", "interface: eth0\ncore: {log_level: info}\n");

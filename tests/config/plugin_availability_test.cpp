@@ -25,9 +25,34 @@ TEST(PluginAvailability, ListsTheSoFilesOfTheDirectory) {
   EXPECT_TRUE(list_installed_plugins("/nonexistent/plugins").empty());
 }
 
+TEST(PluginAvailability, AMisspeltPluginNameGetsTheInstalledOneSuggested) {
+  testing::TempDir dir;
+  Config cfg;
+  cfg.core.plugin_dir = dir.path().string();
+  cfg.plugins = {inst("api", "sink-jsonapu"), inst("x", "sink-graphite")};
+  PluginSelection sel = select_available_plugins(cfg, {"sink-jsonapi", "sink-statsd"});
+  ASSERT_EQ(sel.warnings.size(), 2u);
+  EXPECT_NE(sel.warnings[1].find("(did you mean 'sink-jsonapi'?)"), std::string::npos)
+      << sel.warnings[1];
+  EXPECT_EQ(sel.warnings[0].find("did you mean"), std::string::npos)
+      << "nothing installed is close to sink-graphite: " << sel.warnings[0];
+}
+
+TEST(PluginAvailability, AMissingPluginDirectoryIsNamed) {
+  Config cfg;
+  cfg.core.plugin_dir = "/nonexistent/flowlens/plugins";
+  cfg.plugins = {inst("api", "sink-jsonapi")};
+  PluginSelection sel = select_available_plugins(cfg, {});
+  ASSERT_EQ(sel.warnings.size(), 1u);
+  EXPECT_NE(sel.warnings[0].find("(the plugin directory /nonexistent/flowlens/plugins does not "
+                                 "exist)"),
+            std::string::npos)
+      << sel.warnings[0];
+}
+
 TEST(PluginAvailability, MissingPluginGetsOneWarningAndTheRestRuns) {
   Config cfg;
-  cfg.core.plugin_dir = "/usr/lib/flowlens/plugins";
+  cfg.core.plugin_dir = "/nonexistent/plugins";
   cfg.plugins = {inst("api", "sink-jsonapi"), inst("docker", "discovery-docker"),
                  inst("docker2", "discovery-docker"), inst("static", "discovery-static"),
                  inst("off", "sink-webhook", false)};
@@ -39,8 +64,8 @@ TEST(PluginAvailability, MissingPluginGetsOneWarningAndTheRestRuns) {
   ASSERT_EQ(sel.warnings.size(), 1u);
   EXPECT_EQ(sel.warnings[0],
             "plugin 'discovery-docker' is not installed (no "
-            "/usr/lib/flowlens/plugins/discovery-docker.so); instances 'docker', 'docker2' will "
-            "not run, everything else does");
+            "/nonexistent/plugins/discovery-docker.so) (the plugin directory /nonexistent/plugins "
+            "does not exist); instances 'docker', 'docker2' will not run, everything else does");
 }
 
 }  // namespace
