@@ -7,7 +7,7 @@ namespace flowlens::discovery_docker {
 namespace {
 
 [[noreturn]] void refuse(std::string_view uri, const std::string& why) {
-  throw std::invalid_argument("docker_host '" + std::string(uri) + "': " + why +
+  throw std::invalid_argument("'" + std::string(uri) + "': " + why +
                               " (supported: unix:///path/to/docker.sock, tcp://host[:port])");
 }
 

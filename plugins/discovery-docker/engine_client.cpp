@@ -61,12 +61,12 @@ http::request<http::empty_body> make_request(const DockerHost& host, const std::
 
 }  // namespace
 
-EngineClient::EngineClient(asio::any_io_executor executor, DockerHost host)
-    : executor_(std::move(executor)), host_(std::move(host)) {}
+EngineClient::EngineClient(asio::any_io_executor executor, DockerHost host, EngineLimits limits)
+    : executor_(std::move(executor)), host_(std::move(host)), limits_(limits) {}
 
 asio::awaitable<EngineAnswer> EngineClient::get(std::string target) const {
   Stream stream(executor_);
-  stream.expires_after(kRequestTimeout);
+  stream.expires_after(limits_.request_timeout);
   co_await connect(stream, host_, target);
   boost::system::error_code ec;
   auto token = asio::redirect_error(use_awaitable, ec);
@@ -76,11 +76,11 @@ asio::awaitable<EngineAnswer> EngineClient::get(std::string target) const {
   if (ec) fail(host_, target, "write", ec);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxAnswerBytes);
+  parser.body_limit(limits_.max_answer_bytes);
   co_await http::async_read(stream, buffer, parser, token);
   if (ec == http::error::body_limit) {
     throw std::runtime_error(host_.uri + " " + target + ": answer larger than " +
-                             std::to_string(kMaxAnswerBytes >> 20) + " MiB");
+                             std::to_string(limits_.max_answer_bytes) + " bytes");
   }
   if (ec) fail(host_, target, "read", ec);
   auto& res = parser.get();
@@ -112,7 +112,7 @@ asio::awaitable<void> EngineClient::stream_lines(
     std::string target, std::function<void()> on_open,
     std::function<void(std::string_view)> on_line) const {
   Stream stream(executor_);
-  stream.expires_after(kStreamOpenTimeout);
+  stream.expires_after(limits_.stream_open_timeout);
   co_await connect(stream, host_, target);
   boost::system::error_code ec;
   auto token = asio::redirect_error(use_awaitable, ec);
@@ -142,9 +142,9 @@ asio::awaitable<void> EngineClient::stream_lines(
       if (!line.empty()) on_line(line);
     }
     body.erase(0, start);
-    if (body.size() > kMaxEventLineBytes) {
+    if (body.size() > limits_.max_event_line_bytes) {
       throw std::runtime_error(host_.uri + " " + target + ": an event line exceeds " +
-                               std::to_string(kMaxEventLineBytes >> 10) + " KiB");
+                               std::to_string(limits_.max_event_line_bytes) + " bytes");
     }
   }
 }

@@ -34,9 +34,16 @@ struct EngineAnswer {
   std::string body;
 };
 
+struct EngineLimits {
+  std::chrono::milliseconds request_timeout = kRequestTimeout;
+  std::chrono::milliseconds stream_open_timeout = kStreamOpenTimeout;
+  size_t max_answer_bytes = kMaxAnswerBytes;
+  size_t max_event_line_bytes = kMaxEventLineBytes;
+};
+
 class EngineClient {
  public:
-  EngineClient(boost::asio::any_io_executor executor, DockerHost host);
+  EngineClient(boost::asio::any_io_executor executor, DockerHost host, EngineLimits limits = {});
 
   // GET `target` ("/_ping", "/v1.41/containers/json"). Throws std::runtime_error with the
   // step that failed (connect, write, read, timeout, answer too big).
@@ -55,6 +62,7 @@ class EngineClient {
  private:
   boost::asio::any_io_executor executor_;
   DockerHost host_;
+  EngineLimits limits_;
 };
 
 }  // namespace flowlens::discovery_docker

@@ -40,8 +40,10 @@ std::string tail(const std::string& path, size_t bytes) {
   return s.size() > bytes ? s.substr(s.size() - bytes) : s;
 }
 
+// The image has no libc: the busybox in it must be the static one (busybox-static), not
+// Debian's dynamically linked busybox.
 bool statically_linked(const std::string& path) {
-  return run_command("file -L " + path + " | grep -q 'statically linked'", 10s).status == 0;
+  return run_command("ldd " + path + " 2>&1 | grep -q 'not a dynamic executable'", 10s).status == 0;
 }
 
 }  // namespace
@@ -90,7 +92,7 @@ CommandResult run_command(const std::string& command, std::chrono::seconds timeo
 
 std::string TestDockerd::unavailable_reason() {
   if (geteuid() != 0) return "not running as root";
-  for (const char* tool : {"dockerd", "docker", "nsenter", "ip", "tar", "file"}) {
+  for (const char* tool : {"dockerd", "docker", "nsenter", "ip", "tar", "ldd"}) {
     if (!executable(tool)) {
       return std::string(tool) + " is not installed (scripts/install-deps.sh --test installs it)";
     }
