@@ -47,10 +47,8 @@ class WebhookPlugin {
   void start() {
     try {
       sink_.start();
-    } catch (const sdk::Error&) {
-      throw;
     } catch (const std::exception& e) {
-      sink_.stop();
+      sink_.stop();  // joins whatever had started; the host destroys the instance next
       throw sdk::Error(FLOWLENS_ERR_FAILED, e.what());
     }
   }

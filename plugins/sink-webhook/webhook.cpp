@@ -141,8 +141,10 @@ bool Webhook::deliver(const std::string& body) {
         return false;
       }
       case Action::kDrop: {
-        std::lock_guard lock(mutex_);
-        ++counters_.dropped;
+        {
+          std::lock_guard lock(mutex_);
+          ++counters_.dropped;
+        }
         log_(FLOWLENS_LOG_ERROR,
              where() + " refused a message with " + answer + ": dropped it (not retried)");
         return true;

@@ -122,11 +122,12 @@ void WebhookSink::start() {
 void WebhookSink::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (!dispatcher_.joinable()) return;
     stopping_ = true;
   }
   wake_.notify_all();
-  dispatcher_.join();  // it hands the waiting group to the webhooks before leaving
+  // It hands the waiting group to the webhooks before leaving. Not running when start failed
+  // half way; stop is also called again by the destructor, with nothing left to do.
+  if (dispatcher_.joinable()) dispatcher_.join();
   for (auto& w : webhooks_) w->request_stop(kStopDrain);
   for (auto& w : webhooks_) w->join();
   webhooks_.clear();
