@@ -371,6 +371,35 @@ TEST_F(WebhookPlugin, SecretsFromAFileAndTheEnvironment) {
   ::unsetenv("FLOWLENS_TEST_HMAC_KEY");
 }
 
+TEST_F(WebhookPlugin, AHoveringCountGivesExactlyFiringRepeatResolved) {
+  Receiver receiver(dir_ / "receiver");
+  Instance sink(d_, host_,
+                config(dir_, "[" + hook("json", "json", receiver.url("/ok/hover")) + "]",
+                       R"(, "clear": 3, "repeat_interval": "1s")", "0s"));
+  ASSERT_EQ(sink.start(), FLOWLENS_OK) << sink.error();
+  // Hovering at the threshold for a second: one firing, no resolve in between.
+  for (int players : {5, 4, 5, 4, 5, 4, 5, 4, 5, 4}) {
+    sink.tick(ScriptedSnapshot({{"mc", players}}));
+    std::this_thread::sleep_for(100ms);
+  }
+  // Still firing past repeat_interval: one repeat. Then below `clear`: resolved.
+  for (int i = 0; i < 4; ++i) {
+    sink.tick(ScriptedSnapshot({{"mc", 5}}));
+    std::this_thread::sleep_for(100ms);
+  }
+  sink.tick(ScriptedSnapshot({{"mc", 2}}));
+  ASSERT_TRUE(receiver.wait_for("/ok/hover", 3));
+  std::this_thread::sleep_for(500ms);
+  std::vector<std::string> got;
+  for (const auto& r : receiver.records("/ok/hover")) {
+    const json::value a = body_of(r).at("alerts").at(0);
+    got.push_back(std::string(a.at("state").as_string()) +
+                  (a.at("repeat").as_bool() ? " repeat" : "") + " " +
+                  std::to_string(a.at("players").to_number<int>()));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"firing 5", "firing repeat 5", "resolved 2"}));
+}
+
 TEST_F(WebhookPlugin, AMissingSecretFailsStartNamingItsSource) {
   const std::string cfg =
       R"({"state_dir": ")" + dir_.string() +
