@@ -9,6 +9,7 @@
 
 #include "config/check_config_command.h"
 #include "config/config.h"
+#include "daemon/alert_test_command.h"
 #include "daemon/logging.h"
 #include "daemon/run_command.h"
 #include "daemon/version.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   flowlens::daemon::register_run_command(app);
   flowlens::replay::register_replay_command(app);
   flowlens::config::register_check_config_command(app);
+  flowlens::daemon::register_alert_test_command(app);
   std::string plugin_dir(flowlens::config::kDefaultPluginDir);
   flowlens::plugin_host::register_plugins_command(app, &plugin_dir);
   app.add_subcommand("version", "Print the version and exit")->callback([] {

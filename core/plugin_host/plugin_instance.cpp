@@ -1,5 +1,6 @@
 #include "plugin_host/plugin_instance.h"
 
+#include <cstring>
 #include <string>
 
 #include "plugin_host/plugin_error.h"
@@ -141,6 +142,23 @@ flowlens_status PluginInstance::deliver_event(const Event& event, std::string& e
   flowlens_status st = plugin_->descriptor.on_event(instance_, &view, buf, sizeof buf);
   buf[sizeof buf - 1] = '\0';
   if (st != FLOWLENS_OK) error = buf;
+  return st;
+}
+
+flowlens_status PluginInstance::self_test(std::string& report) {
+  if (!has_self_test()) {
+    report = "the plugin has no test message";
+    return FLOWLENS_ERR_UNSUPPORTED;
+  }
+  if (state_.load() != InstanceState::kStarted) {
+    report = "the instance is not started";
+    return FLOWLENS_ERR_STATE;
+  }
+  // Reports are a line per destination; a host with hundreds of webhooks still fits.
+  std::string buffer(kSelfTestReportSize, '\0');
+  const flowlens_status st = plugin_->descriptor.self_test(instance_, buffer.data(), buffer.size());
+  buffer.resize(std::strlen(buffer.c_str()));
+  report = std::move(buffer);
   return st;
 }
 

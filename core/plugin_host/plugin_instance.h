@@ -23,6 +23,7 @@ const char* to_string(InstanceState state);
 // Big enough for a config error naming a nested key; the ABI's minimum is 256.
 inline constexpr size_t kErrorBufferSize = 1024;
 static_assert(kErrorBufferSize >= FLOWLENS_ERROR_BUFFER_MIN);
+inline constexpr size_t kSelfTestReportSize = 64 * 1024;
 
 class PluginInstance {
  public:
@@ -47,6 +48,12 @@ class PluginInstance {
   // status; on failure `error` holds its message.
   flowlens_status deliver_snapshot(const SnapshotView& snapshot, std::string& error);
   flowlens_status deliver_event(const Event& event, std::string& error);
+
+  // True when the plugin can send a test message (descriptor.self_test, ABI 1.2).
+  bool has_self_test() const { return plugin_->descriptor.self_test != nullptr; }
+  // Sends the plugin's test message on a started instance; `report` gets what each destination
+  // answered. FLOWLENS_ERR_UNSUPPORTED without has_self_test(), FLOWLENS_ERR_STATE unless started.
+  flowlens_status self_test(std::string& report);
 
   const std::string& name() const { return name_; }
   const LoadedPlugin& plugin() const { return *plugin_; }

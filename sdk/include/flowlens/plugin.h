@@ -412,7 +412,21 @@ typedef struct flowlens_plugin_descriptor {
   flowlens_status (*on_event)(flowlens_plugin_instance* instance, const flowlens_event* event,
                               char* error, size_t error_size);
 
-  /* ---- end of v1.0; later minors append here ---- */
+  /* ---- v1.2, optional (NULL = the plugin has no test message) ---- */
+
+  /* Sends one test message through everything this instance delivers to (each webhook, a StatsD
+   * server, ...) and writes a report of what each destination answered, one line per
+   * destination, for `flowlensd alert-test`. Required: no. Args: report, owned by the caller,
+   * report_size bytes including the terminating NUL (at least FLOWLENS_ERROR_BUFFER_MIN); the
+   * text is truncated to fit. Returns FLOWLENS_OK when every destination accepted the message,
+   * FLOWLENS_ERR_FAILED when one did not (the report says which and why). Threads: control
+   * thread, after a successful start, never while on_snapshot / on_event runs; may block for as
+   * long as the plugin's own request timeouts. Never called by a running daemon: only by the
+   * command, on an instance it started for the test. */
+  flowlens_status (*self_test)(flowlens_plugin_instance* instance, char* report,
+                               size_t report_size);
+
+  /* ---- end of v1.2; later minors append here ---- */
 } flowlens_plugin_descriptor;
 
 /* The entry point every plugin exports (FLOWLENS_PLUGIN_ENTRY_NAME). Returns the plugin's static

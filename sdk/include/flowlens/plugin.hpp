@@ -11,6 +11,7 @@
 //     void stop();                                              // optional; join threads
 //     void on_snapshot(flowlens::sdk::SnapshotPtr snapshot);    // sinks (or const Snapshot&)
 //     void on_event(const flowlens::sdk::Event& event);         // optional
+//     bool self_test(std::string& report);  // optional: a test message for `alert-test`
 //   };
 //   FLOWLENS_PLUGIN(MySink)
 //
@@ -89,6 +90,7 @@ FLOWLENS_SDK_DETECT(start)
 FLOWLENS_SDK_DETECT(stop)
 FLOWLENS_SDK_DETECT(on_snapshot)
 FLOWLENS_SDK_DETECT(on_event)
+FLOWLENS_SDK_DETECT(self_test)
 #undef FLOWLENS_SDK_DETECT
 
 template <class P>
@@ -112,6 +114,13 @@ concept has_on_snapshot = takes_snapshot_ptr<P> || takes_snapshot_ref<P>;
 template <class P>
 concept has_on_event = requires(P& p, const Event& e) {
   { p.on_event(e) } -> std::same_as<void>;
+};
+
+// Sends a test message; fills `report` (a line per destination) and returns whether every
+// destination accepted it.
+template <class P>
+concept has_self_test = requires(P& p, std::string& report) {
+  { p.self_test(report) } -> std::same_as<bool>;
 };
 
 template <class P>
@@ -180,6 +189,19 @@ struct Trampolines {
       self<P>(instance)->plugin.on_event(to_event(*event));
     });
   }
+
+  static flowlens_status self_test(flowlens_plugin_instance* instance, char* report,
+                                   size_t report_size) noexcept {
+    bool accepted = false;
+    std::string text;
+    // An exception's message is the report: it says what went wrong.
+    const flowlens_status st = guarded(report, report_size, [&] {
+      accepted = self<P>(instance)->plugin.self_test(text);
+      write_error(report, report_size, text.c_str());
+    });
+    if (st != FLOWLENS_OK) return st;
+    return accepted ? FLOWLENS_OK : FLOWLENS_ERR_FAILED;
+  }
 };
 
 template <class P>
@@ -209,6 +231,8 @@ const flowlens_plugin_descriptor* descriptor() noexcept {
                 "void on_snapshot(const flowlens::sdk::Snapshot&)");
   static_assert(!declares_on_event<P> || has_on_event<P>,
                 "on_event must be: void on_event(const flowlens::sdk::Event&)");
+  static_assert(!declares_self_test<P> || has_self_test<P>,
+                "self_test must be: bool self_test(std::string& report)");
   static_assert(!(P::kCapabilities & FLOWLENS_CAP_SINK) || has_on_snapshot<P>,
                 "a plugin with FLOWLENS_CAP_SINK must define on_snapshot");
   static_assert((P::kCapabilities & (FLOWLENS_CAP_SINK | FLOWLENS_CAP_DISCOVERY)) != 0,
@@ -236,6 +260,7 @@ const flowlens_plugin_descriptor* descriptor() noexcept {
     if constexpr (has_stop<P>) x.stop = &T::stop;
     if constexpr (has_on_snapshot<P>) x.on_snapshot = &T::on_snapshot;
     if constexpr (has_on_event<P>) x.on_event = &T::on_event;
+    if constexpr (has_self_test<P>) x.self_test = &T::self_test;
     return x;
   }();
   return &d;
