@@ -216,7 +216,9 @@ TEST_F(WebhookPlugin, AHangingWebhookDelaysNeitherOtherWebhooksNorSnapshots) {
   for (int i = 0; i < 20; ++i) {
     const auto before = Clock::now();
     sink.tick(ScriptedSnapshot({{"mc", i % 2 ? 9 : 1}}));
-    EXPECT_LT(Clock::now() - before, 200ms);
+    // Each tick here changes the firing set, so it includes an fsync of the state file: the
+    // bound is far below the receiver's 60 s hang, not a performance figure.
+    EXPECT_LT(Clock::now() - before, 1s);
   }
   // And stop does not wait for the hanging transfer beyond its drain time.
   const auto stopping = Clock::now();
