@@ -16,6 +16,7 @@
 #include "bpf/load_errors.h"
 #include "bpf/pinning.h"
 #include "bpf/skeleton.h"
+#include "bpf/interface_lock.h"
 #include "bpf/tc_attachment.h"
 #include "flowlens.skel.h"
 
@@ -29,7 +30,8 @@ struct Datapath::Impl {
   std::string clock;  // how packets are timed, e.g. "jiffies at HZ 250"
   std::optional<WatchedPorts> watched;
   std::optional<FlowMapReader> reader;
-  std::optional<TcAttachment> tc;  // declared last: detached before the skeleton goes
+  std::optional<InterfaceLock> lock;  // held while attached: one daemon per interface
+  std::optional<TcAttachment> tc;     // declared last: detached before the skeleton goes
 
   ~Impl() { tc.reset(); }
 };
@@ -125,6 +127,9 @@ Result<Datapath> Datapath::open(const DatapathConfig& config) {
   if (auto s = impl->watched->sync_bitmap(); !s) return s.error();
 
   if (config.attach) {
+    auto lock = InterfaceLock::acquire(impl->interface);
+    if (!lock) return lock.error();
+    impl->lock.emplace(std::move(lock.value()));
     auto tc =
         TcAttachment::attach(impl->interface, bpf_program__fd(impl->skel->progs.flowlens_tc_in),
                              bpf_program__fd(impl->skel->progs.flowlens_tc_out));
@@ -161,6 +166,25 @@ void Datapath::detach() noexcept {
 
 bool Datapath::attached() const {
   return impl_->tc.has_value() && impl_->tc->attached();
+}
+
+std::string Datapath::check_attachment(bool* reattached) {
+  if (reattached) *reattached = false;
+  if (!impl_->tc) return impl_->interface.empty() ? "" : "not attached";
+  std::string problem = impl_->tc->problem();
+  if (problem.empty()) return problem;
+  // Another program in our place is left alone: taking it back would start a tug of war with
+  // whatever put it there. A missing filter or a re-created interface is ours to repair.
+  if (problem.starts_with("another program")) return problem;
+  if (if_nametoindex(impl_->interface.c_str()) == 0) return problem;  // wait for it to return
+  impl_->tc->forget();
+  auto tc =
+      TcAttachment::attach(impl_->interface, bpf_program__fd(impl_->skel->progs.flowlens_tc_in),
+                           bpf_program__fd(impl_->skel->progs.flowlens_tc_out));
+  if (!tc) return problem + "; attaching again failed: " + tc.error().what();
+  impl_->tc.emplace(std::move(tc.value()));
+  if (reattached) *reattached = true;
+  return "";
 }
 const std::string& Datapath::interface() const {
   return impl_->interface;

@@ -66,6 +66,12 @@ class Datapath {
   void detach() noexcept;
 
   bool attached() const;
+
+  // Checks that the programs are still attached and ours (another tool may have removed or
+  // replaced them; a Docker bridge or VM tap may have been deleted and re-created) and attaches
+  // again where the interface exists. Returns "" when attached, else why not, for the estimates'
+  // unknown reason. `reattached` is set when this call attached again.
+  std::string check_attachment(bool* reattached);
   const std::string& interface() const;  // "" when loaded without attaching
   const std::string& pin_dir() const;    // "" when running unpinned
   uint32_t map_size() const;

@@ -68,6 +68,7 @@ Result<TcAttachment> TcAttachment::attach(const std::string& ifname, int ingress
       return err;
     }
     (point == BPF_TC_INGRESS ? tc.ingress_ : tc.egress_) = true;
+    (point == BPF_TC_INGRESS ? tc.ingress_prog_id_ : tc.egress_prog_id_) = opts.prog_id;
   }
   spdlog::info("attached to {} ingress and egress (clsact {})", ifname,
                tc.created_qdisc_ ? "created" : "already present");
@@ -79,7 +80,9 @@ TcAttachment::TcAttachment(TcAttachment&& other) noexcept
       ifindex_(std::exchange(other.ifindex_, 0)),
       created_qdisc_(std::exchange(other.created_qdisc_, false)),
       ingress_(std::exchange(other.ingress_, false)),
-      egress_(std::exchange(other.egress_, false)) {}
+      egress_(std::exchange(other.egress_, false)),
+      ingress_prog_id_(other.ingress_prog_id_),
+      egress_prog_id_(other.egress_prog_id_) {}
 
 TcAttachment& TcAttachment::operator=(TcAttachment&& other) noexcept {
   if (this != &other) {
@@ -89,8 +92,35 @@ TcAttachment& TcAttachment::operator=(TcAttachment&& other) noexcept {
     created_qdisc_ = std::exchange(other.created_qdisc_, false);
     ingress_ = std::exchange(other.ingress_, false);
     egress_ = std::exchange(other.egress_, false);
+    ingress_prog_id_ = other.ingress_prog_id_;
+    egress_prog_id_ = other.egress_prog_id_;
   }
   return *this;
+}
+
+std::string TcAttachment::problem() const {
+  if (ifindex_ == 0) return "not attached";
+  const unsigned index = if_nametoindex(ifname_.c_str());
+  if (index == 0) return "interface " + ifname_ + " is gone";
+  if (static_cast<int>(index) != ifindex_) return "interface " + ifname_ + " was re-created";
+  for (auto point : {BPF_TC_INGRESS, BPF_TC_EGRESS}) {
+    bpf_tc_hook hook = make_hook(ifindex_, point);
+    bpf_tc_opts opts = make_opts(0);  // query by handle and priority; the kernel fills prog_id
+    const int ret = bpf_tc_query(&hook, &opts);
+    const std::string where = ifname_ + " " + point_name(point);
+    if (ret == -ENOENT || ret == -EINVAL) return "our filter on " + where + " was removed";
+    if (ret != 0)
+      return "cannot query the filter on " + where + " (errno " + std::to_string(-ret) + ")";
+    const uint32_t ours = point == BPF_TC_INGRESS ? ingress_prog_id_ : egress_prog_id_;
+    if (opts.prog_id != ours)
+      return "another program (id " + std::to_string(opts.prog_id) + ") replaced ours on " + where;
+  }
+  return "";
+}
+
+void TcAttachment::forget() noexcept {
+  ingress_ = egress_ = created_qdisc_ = false;
+  ifindex_ = 0;
 }
 
 void TcAttachment::detach() noexcept {

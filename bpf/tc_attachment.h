@@ -31,6 +31,14 @@ class TcAttachment {
   void detach() noexcept;
 
   bool attached() const { return ifindex_ != 0; }
+
+  // Whether what we attached is still there and still ours, asked of the kernel: "" when it is,
+  // else what changed ("interface eth0 is gone", "our ingress filter on eth0 was removed",
+  // "another program (id 77) replaced ours on eth0 egress"). Cheap enough for every tick.
+  std::string problem() const;
+  // Forgets the attachment without touching the kernel: for when the interface it was on is gone
+  // or re-created, so there is nothing of ours left to remove.
+  void forget() noexcept;
   int ifindex() const { return ifindex_; }
   const std::string& ifname() const { return ifname_; }
   bool created_qdisc() const { return created_qdisc_; }
@@ -39,10 +47,12 @@ class TcAttachment {
   TcAttachment() = default;
 
   std::string ifname_;
-  int ifindex_ = 0;             // 0 once detached
-  bool created_qdisc_ = false;  // clsact was absent before us
-  bool ingress_ = false;        // our ingress filter is in place
-  bool egress_ = false;         // our egress filter is in place
+  int ifindex_ = 0;               // 0 once detached
+  bool created_qdisc_ = false;    // clsact was absent before us
+  bool ingress_ = false;          // our ingress filter is in place
+  bool egress_ = false;           // our egress filter is in place
+  uint32_t ingress_prog_id_ = 0;  // what the kernel calls our programs, to tell them from others
+  uint32_t egress_prog_id_ = 0;
 };
 
 }  // namespace flowlens::bpf

@@ -134,6 +134,23 @@ class Daemon {
     });
   }
 
+  // Asks the kernel whether our programs are still attached (an interface deleted and created
+  // again, a filter removed or replaced by another tool) and attaches again where it can. Says
+  // so once per change, not once per tick. Returns "" when attached, else why not.
+  std::string check_attachment() {
+    bool reattached = false;
+    std::string problem = datapath_.check_attachment(&reattached);
+    if (reattached) spdlog::info("attached to {} again", datapath_.interface());
+    if (problem != attach_problem_) {
+      if (!problem.empty())
+        spdlog::warn("{}: every estimate is unknown until it is attached again", problem);
+      else if (!reattached)
+        spdlog::info("attached to {} as before", datapath_.interface());
+      attach_problem_ = problem;
+    }
+    return problem;
+  }
+
   bool watch(const std::vector<model::Endpoint>& endpoints) {
     auto st = datapath_.set_watched(endpoints);
     if (!st) spdlog::error("updating the watched ports failed: {}", st.error().what());
@@ -154,8 +171,9 @@ class Daemon {
   void tick() {
     auto started = std::chrono::steady_clock::now();
     model::SnapshotPtr snapshot;
+    const std::string blind = check_attachment();
     try {
-      snapshot = pipeline_.step(monotonic_ns(), wall_unix_ms());
+      snapshot = pipeline_.step(monotonic_ns(), wall_unix_ms(), blind);
     } catch (const std::exception& e) {
       // Keep the last good snapshot published; the next tick tries again.
       spdlog::error("tick failed: {}", e.what());
@@ -164,7 +182,7 @@ class Daemon {
     services_.publish_snapshot(snapshot);
     // For health_json, read on plugin threads: plain stores here, no lock on the tick path.
     last_flows_.store(pipeline_.last_flow_count());
-    bpf_attached_.store(datapath_.attached());
+    bpf_attached_.store(blind.empty());
     last_tick_ns_.store(steady_ns(std::chrono::steady_clock::now()));
     plugins_.post_snapshot(snapshot);
     plugins_.warn_event_drops();
@@ -213,7 +231,9 @@ class Daemon {
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point next_tick_;
   std::atomic<bool> bpf_attached_{false};
-  std::atomic<bool> follow_queued_{false};      // a registry follow is posted and has not run yet
+  std::atomic<bool> follow_queued_{false};
+  std::string attach_problem_;  // the last one logged; the loop thread only      // a registry
+                                // follow is posted and has not run yet
   std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
   std::atomic<uint64_t> last_flows_{0};
 };

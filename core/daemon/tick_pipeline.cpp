@@ -84,7 +84,8 @@ void TickPipeline::follow_registry() {
   estimator_.set_servers(std::move(view.servers));
 }
 
-model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms) {
+model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms,
+                                      const std::string& blind_reason) {
   follow_registry();
   flows_.read_all(records_);
   auto snapshot =
@@ -102,6 +103,12 @@ model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms) {
     }
   }
   for (auto& s : snapshot->servers) {
+    if (!blind_reason.empty()) {
+      // The kernel counts nothing while detached: silence here is not an empty server.
+      s.known = false;
+      s.unknown_reason = "not attached: " + blind_reason;
+      continue;
+    }
     if (auto it = incomplete_.find(s.server_id); it != incomplete_.end() && s.known) {
       s.known = false;
       s.unknown_reason = "port conflict: " + it->second;

@@ -30,8 +30,10 @@ class TickPipeline {
                estimator::Estimator& estimator, WatchFn watch, uint32_t map_capacity,
                EventFn on_event = {});
 
-  // Runs one tick at `now_ns` (the flow records' clock) and returns its snapshot.
-  model::SnapshotPtr step(uint64_t now_ns, int64_t wall_unix_ms);
+  // Runs one tick at `now_ns` (the flow records' clock) and returns its snapshot. A non-empty
+  // `blind_reason` (the program is not attached) makes every estimate unknown with that reason.
+  model::SnapshotPtr step(uint64_t now_ns, int64_t wall_unix_ms,
+                          const std::string& blind_reason = {});
 
   // Applies a registry change now (watched ports, estimator servers, added/removed events)
   // instead of at the next tick, so a new server's first packets are counted. Same thread as

@@ -49,6 +49,8 @@ class Attach : public ::testing::Test {
     return cfg;
   }
 
+  static std::string empty_obj() { return binary_dir() + "/bpf/flowlens_empty.bpf.o"; }
+
   std::string filters(const std::string& dev, const char* hook) {
     return a_->exec("tc filter show dev " + dev + " " + hook);
   }
@@ -104,19 +106,86 @@ TEST_F(Attach, LeavesAnExistingClsactAndAForeignFilterIntact) {
       << "a clsact that was there before us stays";
 }
 
-TEST_F(Attach, ASecondStartReplacesTheFilterInsteadOfCountingTwice) {
+TEST_F(Attach, AStartReplacesAFilterLeftByACrashInsteadOfCountingTwice) {
+  int st = 0;
+  a_->exec("tc qdisc add dev fl0 clsact", &st);
+  a_->exec(
+      "tc filter add dev fl0 ingress prio 1 handle 0x464c bpf da obj " + empty_obj() + " sec tc",
+      &st);
+  ASSERT_EQ(st, 0) << "cannot plant the stale filter";
   EnterNetns in(a_->name());
   ASSERT_TRUE(in.ok());
-  auto first = bpf::Datapath::open(config("fl0"));
-  ASSERT_TRUE(first) << first.error().what();
-  auto second = bpf::Datapath::open(config("fl0"));  // as after a crash that left the filter
-  ASSERT_TRUE(second) << second.error().what();
+  auto dp = bpf::Datapath::open(config("fl0"));
+  ASSERT_TRUE(dp) << dp.error().what();
   std::string shown = filters("fl0", "ingress");
   size_t count = 0;
   for (size_t at = shown.find("handle 0x464c"); at != std::string::npos;
        at = shown.find("handle 0x464c", at + 1))
     ++count;
   EXPECT_EQ(count, 1u) << shown;
+  EXPECT_NE(shown.find("flowlens_tc_in"), std::string::npos) << shown;
+}
+
+TEST_F(Attach, ASecondDaemonOnTheSameInterfaceIsRefusedNotBlindingTheFirst) {
+  EnterNetns in(a_->name());
+  ASSERT_TRUE(in.ok());
+  auto first = bpf::Datapath::open(config("fl0"));
+  ASSERT_TRUE(first) << first.error().what();
+  auto second = bpf::Datapath::open(config("fl0"));
+  ASSERT_FALSE(second) << "two daemons on one interface replace each other's filters";
+  EXPECT_NE(second.error().what().find("another flowlensd (pid " + std::to_string(getpid()) +
+                                       ") is attached to fl0"),
+            std::string::npos)
+      << second.error().what();
+  bool reattached = true;
+  EXPECT_EQ(first.value().check_attachment(&reattached), "") << "the first is untouched";
+  EXPECT_FALSE(reattached);
+  auto other = bpf::Datapath::open(config("fl2"));
+  EXPECT_TRUE(other) << "another interface is another lock: " << other.error().what();
+}
+
+TEST_F(Attach, ARemovedFilterIsPutBackAndAForeignOneIsReported) {
+  EnterNetns in(a_->name());
+  ASSERT_TRUE(in.ok());
+  auto dp = bpf::Datapath::open(config("fl0"));
+  ASSERT_TRUE(dp) << dp.error().what();
+  bool reattached = false;
+  ASSERT_EQ(dp.value().check_attachment(&reattached), "");
+
+  int st = 0;
+  a_->exec("tc filter del dev fl0 ingress prio 1 handle 0x464c bpf", &st);
+  ASSERT_EQ(st, 0);
+  EXPECT_EQ(dp.value().check_attachment(&reattached), "");
+  EXPECT_TRUE(reattached) << "a filter removed under us is put back";
+  EXPECT_NE(filters("fl0", "ingress").find("flowlens_tc_in"), std::string::npos);
+
+  a_->exec(
+      "tc filter replace dev fl0 egress prio 1 handle 0x464c bpf da obj " + empty_obj() + " sec tc",
+      &st);
+  ASSERT_EQ(st, 0);
+  const std::string problem = dp.value().check_attachment(&reattached);
+  EXPECT_EQ(problem.rfind("another program (id ", 0), 0u) << problem;
+  EXPECT_NE(problem.find("replaced ours on fl0 egress"), std::string::npos) << problem;
+  EXPECT_FALSE(reattached) << "another tool's program is not fought over";
+}
+
+TEST_F(Attach, AnInterfaceDeletedAndCreatedAgainIsAttachedAgain) {
+  EnterNetns in(a_->name());
+  ASSERT_TRUE(in.ok());
+  auto dp = bpf::Datapath::open(config("fl2"));
+  ASSERT_TRUE(dp) << dp.error().what();
+  int st = 0;
+  a_->exec("ip link del fl2", &st);
+  ASSERT_EQ(st, 0);
+  bool reattached = true;
+  EXPECT_EQ(dp.value().check_attachment(&reattached), "interface fl2 is gone");
+  EXPECT_FALSE(reattached);
+  a_->exec("ip link add fl2 type veth peer name fl3", &st);
+  ASSERT_EQ(st, 0);
+  EXPECT_EQ(dp.value().check_attachment(&reattached), "");
+  EXPECT_TRUE(reattached);
+  EXPECT_NE(filters("fl2", "ingress").find("flowlens_tc_in"), std::string::npos)
+      << filters("fl2", "ingress");
 }
 
 TEST_F(Attach, CountsUdpArrivingOverTheVeth) {

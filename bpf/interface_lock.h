@@ -1,0 +1,33 @@
+// One flowlensd per interface. A second daemon attaching to the same interface would replace the
+// first one's TC filters (same handle and priority) and, when it exits, leave the first counting
+// nothing while it still reports itself attached. The lock is an flock on a file named for the
+// network namespace and the interface under /run/flowlens, so the kernel releases it when the
+// holder dies, SIGKILL included: no stale lock can block a restart.
+#pragma once
+
+#include <string>
+
+#include "bpf/result.h"
+
+namespace flowlens::bpf {
+
+inline constexpr const char* kLockDir = "/run/flowlens";
+
+class InterfaceLock {
+ public:
+  // Takes the lock for `ifname` in the calling thread's network namespace, or fails naming the
+  // process that holds it.
+  static Result<InterfaceLock> acquire(const std::string& ifname);
+
+  InterfaceLock(InterfaceLock&& other) noexcept;
+  InterfaceLock& operator=(InterfaceLock&& other) noexcept;
+  InterfaceLock(const InterfaceLock&) = delete;
+  InterfaceLock& operator=(const InterfaceLock&) = delete;
+  ~InterfaceLock();
+
+ private:
+  InterfaceLock() = default;
+  int fd_ = -1;
+};
+
+}  // namespace flowlens::bpf
