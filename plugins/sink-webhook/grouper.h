@@ -19,6 +19,8 @@ class Grouper {
   void add(std::vector<Notification> notes, int64_t now_mono_ms);
   // When the open batch is due (monotonic ms), or unset when nothing waits.
   std::optional<int64_t> due_at() const;
+  // What waits, in arrival order.
+  const std::vector<Notification>& pending() const { return batch_; }
   // The batch when due (or `force`), else empty.
   std::vector<Notification> take_if_due(int64_t now_mono_ms, bool force = false);
 

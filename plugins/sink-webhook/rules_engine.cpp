@@ -44,7 +44,6 @@ size_t RulesEngine::restore(const std::vector<FiringRecord>& records, Instant no
     track.threshold = r.threshold;
     ++kept;
   }
-  if (kept > 0) ++firing_generation_;
   return kept;
 }
 
@@ -127,12 +126,10 @@ void RulesEngine::step(const Rule& rule, const ServerMemory& memory, Track& trac
     track.since_wall_ms = now.wall_ms;
     track.last_sent_mono = now.mono_ms;
     track.threshold = threshold;
-    ++firing_generation_;
     out.push_back(make(rule, memory, track, AlertState::kFiring, now));
   };
   auto resolve = [&] {
     track.phase = Phase::kInactive;
-    ++firing_generation_;
     out.push_back(make(rule, memory, track, AlertState::kResolved, now));
   };
   switch (track.phase) {

@@ -42,8 +42,6 @@ class RulesEngine {
   std::vector<FiringRecord> firing() const;
   // The same as notifications marked repeat, with current players: Alertmanager re-sends.
   std::vector<Notification> firing_notifications(Instant now) const;
-  // Bumped whenever the firing set changes, so the caller writes the state file only then.
-  uint64_t firing_generation() const { return firing_generation_; }
 
   const std::vector<Rule>& rules() const { return rules_; }
 
@@ -83,7 +81,6 @@ class RulesEngine {
   std::map<std::string, ServerMemory> servers_;
   // Keyed by (rule name, server id).
   std::map<std::pair<std::string, std::string>, Track> tracks_;
-  uint64_t firing_generation_ = 0;
 };
 
 }  // namespace flowlens::webhook

@@ -3,6 +3,7 @@
 #include "formats.h"
 #include "secret.h"
 #include "state_file.h"
+#include "told_state.h"
 
 #include <flowlens/plugin.h>
 
@@ -103,7 +104,7 @@ void WebhookSink::start() {
                                   " alerts still firing from before the restart "
                                   "(not sent again)");
     }
-    saved_generation_ = engine_->firing_generation();
+    saved_ = engine_->firing();  // what the file said, minus rules that no longer exist
     stopping_ = false;
   }
   for (auto& w : webhooks_) w->start();
@@ -154,8 +155,14 @@ void WebhookSink::evaluate(const std::vector<ServerObservation>& servers, Instan
     std::lock_guard lock(mutex_);
     if (!engine_) return;
     notes = engine_->evaluate(servers, t);
-    if (engine_->firing_generation() != saved_generation_) persist();
+    std::vector<Notification> to_send;
+    for (const Notification& n : notes) {
+      if (n.send) to_send.push_back(n);
+    }
+    grouper_.add(std::move(to_send), t.mono_ms);
+    persist();
   }
+  wake_.notify_all();
   for (const Notification& n : notes) {
     if (n.repeat) continue;
     log_(FLOWLENS_LOG_INFO, plain_summary(n));
@@ -166,23 +173,14 @@ void WebhookSink::evaluate(const std::vector<ServerObservation>& servers, Instan
       log_(FLOWLENS_LOG_WARN, std::string("cannot emit the alert event: ") + e.what());
     }
   }
-  std::vector<Notification> to_send;
-  for (Notification& n : notes) {
-    if (n.send) to_send.push_back(std::move(n));
-  }
-  if (to_send.empty()) return;
-  {
-    std::lock_guard lock(mutex_);
-    grouper_.add(std::move(to_send), t.mono_ms);
-  }
-  wake_.notify_all();
 }
 
 void WebhookSink::persist() {
-  // Called with mutex_ held; the file is small, so the write is short.
+  std::vector<FiringRecord> told = told_firing(engine_->firing(), grouper_.pending());
+  if (same_alerts(told, saved_)) return;
   try {
-    save_state_file(state_path(), engine_->firing());
-    saved_generation_ = engine_->firing_generation();
+    save_state_file(state_path(), told);
+    saved_ = std::move(told);
     last_save_error_.clear();
   } catch (const std::exception& e) {
     if (last_save_error_ != e.what()) {  // once per distinct failure, not once per tick
@@ -241,8 +239,10 @@ void WebhookSink::dispatch_loop() {
       for (auto& w : webhooks_) send_to(*w, group);
     }
     for (auto& [w, notes] : resends) send_to(*w, notes);
-    if (leaving) return;
     lock.lock();
+    // The group is with the webhooks now: the receivers count as told.
+    if (!group.empty()) persist();
+    if (leaving) return;
   }
 }
 

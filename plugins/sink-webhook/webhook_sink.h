@@ -45,6 +45,7 @@ class WebhookSink {
  private:
   void evaluate(const std::vector<ServerObservation>& servers, Instant now);
   void update_status(const std::vector<ServerObservation>& servers);
+  // Writes the state file when what the receivers were told changed. mutex_ held.
   void persist();
   void dispatch_loop();
   // Renders `notes` (those of w's rules) in w's format and queues them.
@@ -67,7 +68,8 @@ class WebhookSink {
   std::optional<RulesEngine> engine_;
   Grouper grouper_;
   bool stopping_ = false;
-  uint64_t saved_generation_ = 0;
+  // What the state file holds now (see told_state.h).
+  std::vector<FiringRecord> saved_;
   std::string last_save_error_;
   std::thread dispatcher_;
 };

@@ -248,6 +248,25 @@ TEST_F(WebhookPlugin, RestartDoesNotResendAFiringAlertAndStillSendsItsResolve) {
   EXPECT_EQ(body_of(receiver.records("/ok/r")[1]).at("alerts").at(0).at("state"), "resolved");
 }
 
+TEST_F(WebhookPlugin, TheStateFileHoldsWhatReceiversWereToldNotWhatWaitsInAGroup) {
+  Receiver receiver(dir_ / "receiver");
+  Instance sink(d_, host_,
+                config(dir_, "[" + hook("json", "json", receiver.url("/ok/told")) + "]", "", "1s"));
+  ASSERT_EQ(sink.start(), FLOWLENS_OK) << sink.error();
+  const fs::path state = dir_ / "sink-webhook-alerts.json";
+  auto firing_on_disk = [&] {
+    std::ifstream in(state);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.empty() ? size_t{0} : json::parse(text).at("firing").as_array().size();
+  };
+  sink.tick(ScriptedSnapshot({{"mc", 9}}));
+  // Fired, but the group waits: a crash now must make it fire (and be sent) after the restart.
+  EXPECT_EQ(firing_on_disk(), 0u);
+  ASSERT_TRUE(receiver.wait_for("/ok/told", 1));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(firing_on_disk(), 1u);
+}
+
 TEST_F(WebhookPlugin, DaemonStartWithEveryServerUnknownSendsNothing) {
   Receiver receiver(dir_ / "receiver");
   const std::string cfg = R"({"state_dir": ")" + dir_.string() +

@@ -236,17 +236,5 @@ TEST(RulesEngine, RestoreDropsAlertsOfRulesThatNoLongerExist) {
   EXPECT_TRUE(engine.firing().empty());
 }
 
-TEST(RulesEngine, FiringGenerationChangesOnlyWhenTheFiringSetDoes) {
-  RulesEngine engine({rule("busy", ConditionKind::kPlayersAtLeast, 5)}, 0ms, at(0));
-  const uint64_t g0 = engine.firing_generation();
-  engine.evaluate({server(1)}, at(0));
-  EXPECT_EQ(engine.firing_generation(), g0);
-  engine.evaluate({server(6)}, at(1));
-  const uint64_t g1 = engine.firing_generation();
-  EXPECT_GT(g1, g0);
-  engine.evaluate({server(7)}, at(2));
-  EXPECT_EQ(engine.firing_generation(), g1);
-}
-
 }  // namespace
 }  // namespace flowlens::webhook
