@@ -30,16 +30,16 @@ std::string checked(std::string key, const std::string& source) {
 
 }  // namespace
 
-std::string load_api_key(const KeySource& source) {
-  if (!source.inline_key.empty()) return checked(source.inline_key, "api_key");
+std::string load_api_key(const KeySource& source, const KeyNames& names) {
+  if (!source.inline_key.empty()) return checked(source.inline_key, names.inline_key);
   if (!source.env.empty()) {
     const char* value = std::getenv(source.env.c_str());
-    const std::string where = "api_key_env: environment variable " + source.env;
+    const std::string where = std::string(names.env) + ": environment variable " + source.env;
     if (value == nullptr) throw std::runtime_error(where + " is not set");
     return checked(value, where);
   }
   std::ifstream in(source.file);
-  const std::string where = "api_key_file " + source.file;
+  const std::string where = std::string(names.file) + " " + source.file;
   if (!in) throw std::runtime_error(where + ": cannot read: " + std::strerror(errno));
   std::string line;
   std::getline(in, line);

@@ -9,7 +9,14 @@
 
 namespace flowlens::discovery_pterodactyl {
 
+// The config keys a KeySource came from, for messages.
+struct KeyNames {
+  const char* inline_key = "api_key";
+  const char* file = "api_key_file";
+  const char* env = "api_key_env";
+};
+
 // Throws std::runtime_error naming the source (file path, variable name) and the cause.
-std::string load_api_key(const KeySource& source);
+std::string load_api_key(const KeySource& source, const KeyNames& names = {});
 
 }  // namespace flowlens::discovery_pterodactyl

@@ -134,6 +134,16 @@ std::vector<PanelServer> PanelClient::list_servers(ListStats* stats) {
   return all;
 }
 
+std::optional<PanelServer> PanelClient::server_by_uuid(const std::string& uuid) {
+  const std::string path =
+      "/api/application/servers?include=allocations&filter[uuid]=" + url_encode(uuid);
+  ServerPage p = parsed<ServerPage>(get(path, nullptr), "GET " + path,
+                                    [](const std::string& b) { return parse_server_page(b); });
+  for (PanelServer& s : p.servers)
+    if (s.uuid == uuid) return std::move(s);
+  return std::nullopt;
+}
+
 std::optional<PanelNode> PanelClient::node_by_uuid(const std::string& uuid) {
   const std::string path = "/api/application/nodes?filter[uuid]=" + url_encode(uuid);
   NodePage p = parsed<NodePage>(get(path, nullptr), "GET " + path,

@@ -45,6 +45,8 @@ class PanelClient {
               Waiter wait);
 
   std::vector<PanelServer> list_servers(ListStats* stats = nullptr);
+  // The server with this uuid (filter[uuid], with its allocations); nullopt when it is gone.
+  std::optional<PanelServer> server_by_uuid(const std::string& uuid);
   std::optional<PanelNode> node_by_uuid(const std::string& uuid);
   std::vector<PanelNode> list_nodes();
 

@@ -1,5 +1,6 @@
 #include "pterodactyl_discovery.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "api_key.h"
@@ -13,6 +14,9 @@ namespace flowlens::discovery_pterodactyl {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Hinted servers re-read one by one; more pending than this and one whole-list sync is cheaper.
+constexpr size_t kMaxServerResyncs = 5;
 
 bool same(const std::vector<sdk::Server>& a, const std::vector<sdk::Server>& b) {
   if (a.size() != b.size()) return false;
@@ -45,10 +49,27 @@ PterodactylDiscovery::~PterodactylDiscovery() {
 void PterodactylDiscovery::start() {
   api_key_ = load_api_key(settings_.key);
   stopping_ = false;
+  if (settings_.webhook)
+    webhook_ = std::make_unique<WebhookListener>(*settings_.webhook, host_,
+                                                 [this](const ResyncHint& hint) { on_hint(hint); });
   thread_ = std::thread([this] { run(); });
 }
 
+void PterodactylDiscovery::on_hint(const ResyncHint& hint) {
+  {
+    std::lock_guard lock(mu_);
+    if (hint.server_uuid && hinted_servers_.size() < kMaxServerResyncs) {
+      hinted_servers_.insert(*hint.server_uuid);
+    } else {
+      hinted_full_ = true;
+    }
+  }
+  wake_.notify_all();
+}
+
 void PterodactylDiscovery::stop() {
+  if (webhook_) webhook_->stop();  // no hint arrives once the thread is gone
+  webhook_.reset();
   if (!thread_.joinable()) return;
   {
     std::lock_guard lock(mu_);
@@ -58,6 +79,13 @@ void PterodactylDiscovery::stop() {
   thread_.join();
   if (published_) host_.replace_servers({});
   published_.reset();
+}
+
+bool PterodactylDiscovery::wait_for_next(std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  wake_.wait_for(lock, d,
+                 [this] { return stopping_.load() || hinted_full_ || !hinted_servers_.empty(); });
+  return !stopping_;
 }
 
 bool PterodactylDiscovery::wait(std::chrono::milliseconds d) {
@@ -80,12 +108,69 @@ void PterodactylDiscovery::run() {
                        [this](std::chrono::milliseconds d) { return wait(d); });
     host_.info("listing servers from " + settings_.url + " every " +
                std::to_string(interval_.count()) + " ms");
-    do {
-      sync(client);
-    } while (wait(interval_));
+    sync(client);
+    auto next_full = Clock::now() + interval_;
+    while (wait_for_next(std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::max(next_full - Clock::now(), Clock::duration::zero())))) {
+      std::set<std::string> servers;
+      bool full = Clock::now() >= next_full;
+      {
+        std::lock_guard lock(mu_);
+        servers.swap(hinted_servers_);
+        full = full || hinted_full_;
+        hinted_full_ = false;
+      }
+      // Before a first good list there is nothing to update one server in.
+      if (full || !published_) {
+        sync(client);
+        next_full = Clock::now() + interval_;
+        continue;
+      }
+      for (const std::string& uuid : servers) resync_server(client, uuid);
+    }
   } catch (const std::exception& e) {
     // Only setup (a libcurl handle, memory) gets here: sync catches everything else.
     host_.error(std::string("poll thread ended: ") + e.what());
+  }
+}
+
+void PterodactylDiscovery::publish(std::vector<sdk::Server> servers, const std::string& why) {
+  std::sort(servers.begin(), servers.end(),
+            [](const sdk::Server& a, const sdk::Server& b) { return a.id < b.id; });
+  if (published_ && same(*published_, servers)) return;
+  host_.replace_servers(servers);
+  host_.info("node " + std::to_string(*node_) + ": " + std::to_string(servers.size()) +
+             " servers watched " + why);
+  published_ = std::move(servers);
+}
+
+void PterodactylDiscovery::resync_server(PanelClient& client, const std::string& uuid) {
+  try {
+    const std::optional<PanelServer> server = client.server_by_uuid(uuid);
+    std::vector<sdk::Server> next;
+    for (const sdk::Server& s : *published_) {
+      const auto it = s.labels.find("uuid");
+      if (it == s.labels.end() || it->second != uuid) next.push_back(s);
+    }
+    if (server) {
+      MappedServers mapped = map_servers({*server}, *node_, settings_.mapping);
+      for (sdk::Server& s : mapped.servers) {
+        const bool taken = std::any_of(next.begin(), next.end(),
+                                       [&](const sdk::Server& o) { return o.id == s.id; });
+        if (taken) {
+          host_.warn("webhook hint: server " + uuid + " has the id '" + s.id +
+                     "' of another server; left to the next full list");
+          return;
+        }
+        next.push_back(std::move(s));
+      }
+    }
+    failures_.succeeded();
+    publish(std::move(next), "(after a webhook hint for " + uuid + ")");
+  } catch (const SyncError& e) {
+    if (e.kind() != "stopped") failures_.failed(e.kind(), e.what());
+  } catch (const std::exception& e) {
+    failures_.failed("internal", std::string("resync of ") + uuid + " failed: " + e.what());
   }
 }
 
@@ -133,12 +218,9 @@ void PterodactylDiscovery::sync(PanelClient& client) {
     for (const std::string& why : mapped.skipped)
       if (skipped_logged_.insert(why).second) host_.warn(why);
     failures_.succeeded();
-    if (published_ && same(*published_, mapped.servers)) return;
-    host_.replace_servers(mapped.servers);
-    host_.info("node " + std::to_string(*node_) + ": " + std::to_string(mapped.servers.size()) +
-               " servers watched (" + std::to_string(panel.size()) + " on the panel, " +
-               std::to_string(stats.pages) + " pages, " + std::to_string(took.count()) + " ms)");
-    published_ = std::move(mapped.servers);
+    publish(std::move(mapped.servers), "(" + std::to_string(panel.size()) + " on the panel, " +
+                                           std::to_string(stats.pages) + " pages, " +
+                                           std::to_string(took.count()) + " ms)");
   } catch (const SyncError& e) {
     if (e.kind() != "stopped") failures_.failed(e.kind(), e.what());
   } catch (const std::exception& e) {

@@ -17,6 +17,8 @@
 #include "failure_log.h"
 #include "panel_client.h"
 #include "settings.h"
+#include "webhook_hint.h"
+#include "webhook_listener.h"
 
 namespace flowlens::discovery_pterodactyl {
 
@@ -41,9 +43,15 @@ class PterodactylDiscovery {
  private:
   void run();
   void sync(PanelClient& client);
+  // Re-reads one server after a webhook hint and updates it in the published list.
+  void resync_server(PanelClient& client, const std::string& uuid);
+  void publish(std::vector<sdk::Server> servers, const std::string& why);
   int64_t resolve_node(PanelClient& client);
   // Sleeps up to `d`; false when stopping.
   bool wait(std::chrono::milliseconds d);
+  // Sleeps up to `d` or until a webhook hint arrives; false when stopping.
+  bool wait_for_next(std::chrono::milliseconds d);
+  void on_hint(const ResyncHint& hint);
 
   sdk::Host host_;
   Settings settings_;
@@ -54,6 +62,10 @@ class PterodactylDiscovery {
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
+  std::unique_ptr<WebhookListener> webhook_;
+  // Hints not yet handled (under mu_): server uuids, or a whole-list resync.
+  std::set<std::string> hinted_servers_;
+  bool hinted_full_ = false;
 
   // Poll-thread state.
   FailureLog failures_;

@@ -51,8 +51,8 @@ KeySource key_source(const sdk::Config& config) {
 Settings parse_settings(const sdk::Config& config) {
   config.allow_only({"url", "allow_http", "api_key", "api_key_file", "api_key_env", "node_id",
                      "wings_config", "server_id_source", "protocols", "interval", "connect_timeout",
-                     "request_timeout", "max_response_bytes", "max_pages", "tls_verify",
-                     "ca_file"});
+                     "request_timeout", "max_response_bytes", "max_pages", "tls_verify", "ca_file",
+                     "webhook"});
   Settings s;
   s.allow_http = config.get_bool("allow_http", false);
   s.url = base_url(config, s.allow_http);
@@ -89,6 +89,7 @@ Settings parse_settings(const sdk::Config& config) {
   s.max_pages = config.get_int("max_pages", kDefaultMaxPages, 1, 100'000);
   s.tls_verify = config.get_bool("tls_verify", true);
   s.ca_file = config.get_string("ca_file", "");
+  if (config.has("webhook")) s.webhook = parse_webhook_settings(config.section("webhook"));
   return s;
 }
 

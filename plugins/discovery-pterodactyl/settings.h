@@ -12,6 +12,7 @@
 #include <flowlens/sdk/config.hpp>
 
 #include "server_mapping.h"
+#include "webhook_listener.h"
 
 namespace flowlens::discovery_pterodactyl {
 
@@ -48,6 +49,8 @@ struct Settings {
   int64_t max_pages = kDefaultMaxPages;
   bool tls_verify = true;
   std::string ca_file;  // empty: the system's CA store
+  // Pelican webhooks as resync hints; unset: no listener.
+  std::optional<WebhookSettings> webhook;
 };
 
 // Throws sdk::ConfigError "KEY: what was expected".

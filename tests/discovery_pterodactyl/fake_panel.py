@@ -4,7 +4,7 @@
 The real panel (PHP, a database, Wings) cannot be installed here. This serves the parts
 discovery-pterodactyl uses, shaped as the panel's transformers and paginator write them:
 
-  GET /api/application/servers?include=allocations&per_page=N&page=P
+  GET /api/application/servers?include=allocations&per_page=N&page=P[&filter[uuid]=U]
   GET /api/application/nodes[?filter[uuid]=U][&per_page=N&page=P]
 
 with Bearer-key checks (401), X-RateLimit-Limit/Remaining on every answer, errors as
@@ -237,6 +237,9 @@ class Handler(BaseHTTPRequestHandler):
                                              "processing this request, please try again."), rate)
         if mode == "slow":
             time.sleep(delay)
+        wanted = query.get("filter[uuid]")
+        if wanted:
+            servers = [s for s in servers if s["attributes"]["uuid"] == wanted[0]]
         if "allocations" not in query.get("include", [""])[0].split(","):
             # What following links.next would get: servers without their ports.
             servers = [dict(s, attributes=dict(s["attributes"], relationships={}))

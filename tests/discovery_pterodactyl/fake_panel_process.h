@@ -37,6 +37,10 @@ class FakePanel {
   int port_ = 0;
 };
 
+// POSTs `body` with extra header lines to `url`; returns the HTTP status (0: no answer).
+long http_post(const std::string& url, const std::vector<std::string>& headers,
+               const std::string& body, const std::string& method = "POST");
+
 // The uuid fake_panel.py gives server i.
 std::string fake_server_uuid(int i);
 

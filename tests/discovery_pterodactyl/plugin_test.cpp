@@ -366,6 +366,77 @@ TEST(DiscoveryPterodactylPlugin, StartFailsNamingAMissingKeySourceCreateChecksTh
   }
 }
 
+TEST(DiscoveryPterodactylPlugin, PelicanWebhookIsAHintToResyncThatServerAtOnce) {
+  FakePanel panel({"--servers", "30"});
+  ::setenv("FLOWLENS_TEST_HOOK_SECRET", "hook-s3cret", 1);
+  RecordingServices services;
+  plugin_host::PluginInstance inst("panel", load(), services);
+  boost::json::object config = section(panel);
+  config["node_id"] = 1;
+  config["interval"] = "1h";  // every change below comes from a hint
+  config["webhook"] = {{"listen", "127.0.0.1:0"}, {"secret_env", "FLOWLENS_TEST_HOOK_SECRET"}};
+  inst.create(boost::json::serialize(config));
+  inst.start();
+  ASSERT_TRUE(services.wait_replaced([](auto& r) { return !r.empty(); })) << services.all_logs();
+  const std::string marker = "webhook hints accepted on ";
+  ASSERT_EQ(services.logged(marker), 1u) << services.all_logs();
+  std::string hook;
+  {
+    const std::string logs = services.all_logs();
+    const size_t at = logs.find(marker) + marker.size();
+    hook = logs.substr(at, logs.find('\n', at) - at);
+  }
+  const std::string secret = "X-Webhook-Secret: hook-s3cret";
+  const std::string json = "Content-Type: application/json";
+  auto server_event = [](int i, const char* event) {
+    return boost::json::serialize(boost::json::object{
+        {"id", i}, {"uuid", test::fake_server_uuid(i)}, {"node_id", 1}, {"event", event}});
+  };
+
+  // Refused before anything reaches the panel.
+  const size_t before = panel.requests().size();
+  EXPECT_EQ(test::http_post(hook, {json}, server_event(31, "created: Server")), 401);
+  EXPECT_EQ(test::http_post(hook, {json, "X-Webhook-Secret: guess"}, server_event(31, "x")), 401);
+  EXPECT_EQ(test::http_post(hook, {secret}, "", "GET"), 405);
+  EXPECT_EQ(test::http_post(hook + "/x", {secret}, "{}"), 404);
+  EXPECT_EQ(test::http_post(hook, {secret, json}, "{\"uuid\":"), 400);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(panel.requests().size(), before) << "a refused call must not touch the panel";
+
+  // A created server: that one server is read (filter[uuid]) and published.
+  panel.set_servers(31);  // server 31 sits on node 1
+  EXPECT_EQ(test::http_post(hook, {secret, json}, server_event(31, "created: Server")), 202);
+  ASSERT_TRUE(services.wait_replaced([](auto& r) { return r.size() == 2; })) << services.all_logs();
+  EXPECT_EQ(ids(services.replaced().back()), uuids_on_node(1, 31));
+  const boost::json::array requests = panel.requests();
+  const auto& last = requests.back().at("query").as_object();
+  ASSERT_TRUE(last.contains("filter[uuid]"));
+  EXPECT_EQ(last.at("filter[uuid]").as_string(), test::fake_server_uuid(31));
+
+  // An allocation changed: its server is not named by uuid, so the whole list is read.
+  panel.set_servers(33);  // 32 on node 2, 33 on node 1
+  EXPECT_EQ(
+      test::http_post(hook, {secret, json},
+                      R"({"id":99,"server_id":33,"port":20100,"event":"updated: Allocation"})"),
+      202);
+  ASSERT_TRUE(services.wait_replaced([](auto& r) { return r.size() == 3; })) << services.all_logs();
+  EXPECT_EQ(ids(services.replaced().back()), uuids_on_node(1, 33));
+
+  // A deleted server: the panel no longer has it, so it goes.
+  panel.set_servers(30);
+  EXPECT_EQ(test::http_post(hook, {secret, json}, server_event(31, "deleted: Server")), 202);
+  ASSERT_TRUE(services.wait_replaced([](auto& r) { return r.size() == 4; })) << services.all_logs();
+  std::set<std::string> expected = uuids_on_node(1, 33);
+  expected.erase(test::fake_server_uuid(31));
+  EXPECT_EQ(ids(services.replaced().back()), expected)
+      << "only the hinted server changes; 33 stays until the next full list";
+  EXPECT_EQ(services.logged("hook-s3cret"), 0u) << "the secret must never be logged";
+  inst.stop();
+  inst.destroy();
+  EXPECT_NE(test::http_post(hook, {secret, json}, server_event(1, "updated: Server")), 202)
+      << "the listener stops with the instance";
+}
+
 TEST(DiscoveryPterodactylPlugin, ShippedSectionIsValid) {
   const config::Config cfg =
       config::load_conf_dir(std::string(FLOWLENS_TEST_SOURCE_DIR) + "/conf.d");

@@ -56,6 +56,16 @@ TEST(Settings, EveryKey) {
   EXPECT_EQ(s.max_pages, 20);
   EXPECT_FALSE(s.tls_verify);
   EXPECT_EQ(s.ca_file, "/etc/ssl/panel.pem");
+  EXPECT_FALSE(s.webhook.has_value()) << "no listener unless configured";
+
+  const Settings w = parse(R"({"url":"https://p","api_key_file":"/k",
+      "webhook":{"listen":"127.0.0.1:9400","secret_file":"/s","secret_header":"X-Hook"}})");
+  ASSERT_TRUE(w.webhook.has_value());
+  EXPECT_EQ(w.webhook->server.listen.at(0).text, "127.0.0.1:9400");
+  EXPECT_EQ(w.webhook->secret_file, "/s");
+  EXPECT_EQ(w.webhook->secret_header, "X-Hook");
+  EXPECT_EQ(w.webhook->path, "/pelican");
+  EXPECT_EQ(w.webhook->server.limits.max_body_bytes, 64u << 10) << "room for a server model";
 }
 
 TEST(Settings, ErrorsNameTheKey) {
@@ -81,6 +91,12 @@ TEST(Settings, ErrorsNameTheKey) {
        "node_id: expected an integer from 1"},
       {R"({"url":"https://p","api_key_file":"/k","interval":"10ms"})",
        "interval: expected a duration from 100ms to 24h"},
+      {R"({"url":"https://p","api_key_file":"/k","webhook":{"listen":"127.0.0.1:9311"}})",
+       "webhook: expected exactly one of secret_file, secret_env, secret"},
+      {R"({"url":"https://p","api_key_file":"/k","webhook":{"secret_env":"S","listen":"x"}})",
+       "webhook.listen: "},
+      {R"({"url":"https://p","api_key_file":"/k","webhook":{"secret_env":"S","path":"hook"}})",
+       "webhook.path: expected a path starting with '/'"},
       {R"({"url":"https://p","api_key_file":"/k","nodes":[1]})",
        "nodes: unknown key (expected one of: url,"},
   };
