@@ -242,8 +242,9 @@ asio::awaitable<void> DockerDiscovery::full_sync(EngineClient& client, const std
           host_.warn(std::string("skipping a container docker describes badly: ") + e.what());
           continue;
         }
-        if (!fresh) continue;
-        facts = std::move(*fresh);
+        if (!fresh) continue;  // removed since the list
+        // The list's own fields stay (its Ports are what the issue maps); inspect adds the rest.
+        facts.details = std::move(fresh->details);
       }
       still_there[facts.id] = *facts.details;
     }

@@ -68,7 +68,6 @@ class DockerDiscovery {
   std::deque<DockerEvent> queue_;
   std::string api_;             // "v1.41" once a stream is open, "" while disconnected
   uint64_t stream_serial_ = 0;  // bumped when a new stream opens: the processor re-lists
-  std::unique_ptr<boost::asio::steady_timer> wake_;  // cancelled to wake the processor
   ServerTable table_;
   std::map<std::string, sdk::Server> published_;  // by server id, as last handed to the host
   bool published_once_ = false;
@@ -77,8 +76,10 @@ class DockerDiscovery {
   bool down_reported_ = false;
   bool connected_once_ = false;
   std::thread thread_;
-  // Last: destroyed first, so the coroutine frames it still owns go before what they use.
+  // Members go in reverse order: the io_context before everything above (the coroutine frames
+  // it still owns use them), and its timer before it (a timer must not outlive its context).
   boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::steady_timer> wake_;  // cancelled to wake the processor
 };
 
 }  // namespace flowlens::discovery_docker

@@ -25,7 +25,10 @@ class RecordingServices : public plugin_host::HostServices {
   }
   void add_servers(const std::string&, std::vector<model::Server> servers) override {
     std::lock_guard lock(mu_);
-    for (auto& s : servers) servers_[s.id] = std::move(s);
+    for (auto& s : servers) {
+      if (!servers_.contains(s.id)) published_at_[s.id] = std::chrono::system_clock::now();
+      servers_[s.id] = std::move(s);
+    }
     changed();
   }
   void remove_servers(const std::string&, std::vector<std::string> ids) override {
@@ -39,7 +42,10 @@ class RecordingServices : public plugin_host::HostServices {
   void replace_servers(const std::string&, std::vector<model::Server> servers) override {
     std::lock_guard lock(mu_);
     Servers next;
-    for (auto& s : servers) next[s.id] = std::move(s);
+    for (auto& s : servers) {
+      if (!servers_.contains(s.id)) published_at_[s.id] = std::chrono::system_clock::now();
+      next[s.id] = std::move(s);
+    }
     for (const auto& [id, s] : servers_) {
       if (!next.contains(id)) removed_.push_back(id);
     }
@@ -64,6 +70,11 @@ class RecordingServices : public plugin_host::HostServices {
   Servers servers() {
     std::lock_guard lock(mu_);
     return servers_;
+  }
+  // When `id` last appeared in the registry (wall clock, to compare with dockerd's event times).
+  std::chrono::system_clock::time_point published_at(const std::string& id) {
+    std::lock_guard lock(mu_);
+    return published_at_[id];
   }
   std::vector<std::string> removed() {
     std::lock_guard lock(mu_);
@@ -99,6 +110,7 @@ class RecordingServices : public plugin_host::HostServices {
   std::condition_variable cv_;
   Servers servers_;
   std::vector<std::string> removed_;
+  std::map<std::string, std::chrono::system_clock::time_point> published_at_;
   std::vector<std::pair<plugin_host::LogLevel, std::string>> logs_;
 };
 
