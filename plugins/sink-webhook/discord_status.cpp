@@ -66,6 +66,16 @@ std::string DiscordStatus::where() const {
   return "webhook '" + config_.name + "' (discord_status, host " + host_ + ")";
 }
 
+AttemptResult DiscordStatus::send_now(const std::string& body) const {
+  HttpRequest r;
+  r.url = url_;
+  r.timeout = config_.timeout;
+  r.body = body;
+  r.headers = {"Content-Type: application/json", "Expect:"};
+  for (const auto& [k, v] : config_.headers) r.headers.push_back(k + ": " + v);
+  return http_send(r, abort_);
+}
+
 void DiscordStatus::start() {
   thread_ = std::thread([this] { run(); });
 }

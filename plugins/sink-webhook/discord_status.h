@@ -31,6 +31,9 @@ class DiscordStatus {
   // Replaces whatever text waits. Never blocks on the network.
   void update(std::string body);
 
+  // Posts `body` as a new message (not the status), now, on the calling thread: alert-test.
+  AttemptResult send_now(const std::string& body) const;
+
   const WebhookConfig& config() const { return config_; }
   const std::string& host() const { return host_; }
 

@@ -53,6 +53,7 @@ class WebhookPlugin {
     }
   }
   void stop() { sink_.stop(); }
+  bool self_test(std::string& report) { return sink_.self_test(report); }
 
   void on_snapshot(const sdk::Snapshot& snapshot) {
     std::vector<ServerObservation> servers;

@@ -49,6 +49,12 @@ class Webhook {
   void request_stop(Millis drain);
   void join();
 
+  // One attempt at `body`, now, on the calling thread, as the delivery thread would send it
+  // (headers, signature): for `flowlensd alert-test`.
+  AttemptResult send_now(const std::string& body) const {
+    return http_send(request_for(body), abort_);
+  }
+
   const WebhookConfig& config() const { return config_; }
   // "discord.com": what logs say about this webhook.
   const std::string& host() const { return host_; }

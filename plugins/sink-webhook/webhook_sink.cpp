@@ -136,6 +136,73 @@ void WebhookSink::stop() {
   statuses_.clear();
 }
 
+namespace {
+
+// The test alert: a made-up server, so nothing a script acts on (a resolved one for
+// Alertmanager, so it does not stay in its list).
+Notification test_notice(AlertState state, int64_t now_wall_ms) {
+  Notification n;
+  n.rule = "alert-test";
+  n.condition = "a test message from flowlensd alert-test";
+  n.state = state;
+  n.server_id = "flowlens-alert-test";
+  n.server_name = "FlowLens alert test";
+  n.players = 0;
+  n.since_wall_ms = now_wall_ms;
+  n.at_wall_ms = now_wall_ms;
+  return n;
+}
+
+// "HTTP 204: accepted", "HTTP 404: refused, the webhook does not exist (it would be disabled)".
+std::string judge_answer(const AttemptResult& r, bool& accepted) {
+  accepted = r.status >= 200 && r.status < 300;
+  if (r.status == 0) return r.transport_error;
+  std::string line = "HTTP " + std::to_string(r.status) + ": ";
+  if (accepted) return line + "accepted";
+  if (r.status == 401 || r.status == 403)
+    return line + "refused, not allowed (it would be disabled)";
+  if (r.status == 404 || r.status == 410) {
+    return line + "refused, the webhook does not exist (it would be disabled)";
+  }
+  if (r.status == 429) return line + "rate limited (it would retry later)";
+  if (r.status >= 500) return line + "the receiver failed (it would retry)";
+  return line + "refused";
+}
+
+}  // namespace
+
+bool WebhookSink::self_test(std::string& report) {
+  const int64_t wall = now().wall_ms;
+  const MessageContext ctx{daemon_host_, instance_, wall};
+  bool all = true;
+  auto line = [&](const WebhookConfig& c, const std::string& host, const AttemptResult& r) {
+    bool accepted = false;
+    const std::string answer = judge_answer(r, accepted);
+    all = all && accepted;
+    report += c.name + " (" + format_name(c.format) + ", host " + host + "): " + answer + "\n";
+  };
+  for (auto& w : webhooks_) {
+    const AlertState state =
+        w->config().format == Format::kAlertmanager ? AlertState::kResolved : AlertState::kFiring;
+    const std::vector<std::string> bodies =
+        render_for(w->config(), {test_notice(state, wall)}, ctx);
+    if (!bodies.empty()) line(w->config(), w->host(), w->send_now(bodies.front()));
+  }
+  for (auto& s : statuses_) {
+    // A separate message: the status message itself is left as it is.
+    WebhookConfig as_discord = s->config();
+    as_discord.format = Format::kDiscord;
+    const std::vector<std::string> bodies =
+        render_discord({test_notice(AlertState::kFiring, wall)}, as_discord, ctx);
+    line(s->config(), s->host(), s->send_now(bodies.front()));
+  }
+  if (webhooks_.empty() && statuses_.empty()) {
+    report = "no webhooks configured";
+    return false;
+  }
+  return all;
+}
+
 void WebhookSink::on_snapshot(const std::vector<ServerObservation>& servers) {
   evaluate(servers, now());
   if (!statuses_.empty()) update_status(servers);

@@ -34,6 +34,9 @@ class WebhookSink {
   // Resolves the secrets, reads the state file, starts the threads. Throws on a missing secret.
   void start();
   void stop();
+  // `flowlensd alert-test`: one test message through every webhook, one attempt each, on the
+  // calling thread; `report` gets a line per webhook. True when every one accepted it.
+  bool self_test(std::string& report);
   // One snapshot, judged at the current time.
   void on_snapshot(const std::vector<ServerObservation>& servers);
 

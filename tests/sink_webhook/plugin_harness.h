@@ -131,6 +131,7 @@ class Instance {
     if (started_) d_->stop(instance_);
     started_ = false;
   }
+  flowlens_plugin_instance* raw() const { return instance_; }
   void tick(const ScriptedSnapshot& s) {
     char error[FLOWLENS_ERROR_BUFFER_MIN] = {};
     ASSERT_EQ(d_->on_snapshot(instance_, s.get(), error, sizeof error), FLOWLENS_OK) << error;

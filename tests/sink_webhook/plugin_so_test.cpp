@@ -421,6 +421,35 @@ TEST_F(WebhookPlugin, AHoveringCountGivesExactlyFiringRepeatResolved) {
   EXPECT_EQ(got, (std::vector<std::string>{"firing 5", "firing repeat 5", "resolved 2"}));
 }
 
+TEST_F(WebhookPlugin, SelfTestSendsOneTestMessagePerWebhookAndReportsEachAnswer) {
+  ASSERT_NE(d_->self_test, nullptr) << "flowlensd alert-test needs self_test";
+  Receiver receiver(dir_ / "receiver", "k");
+  const std::string hooks =
+      "[" + hook("fine", "json", receiver.url("/ok/test-token"), R"(, "hmac_secret": "k")") + "," +
+      hook("gone", "discord", receiver.url("/404/api/webhooks/9/gone-token")) + "," +
+      hook("status", "discord_status", receiver.url("/discord-status/st-token")) + "]";
+  Instance sink(d_, host_, config(dir_, hooks));
+  ASSERT_EQ(sink.start(), FLOWLENS_OK) << sink.error();
+  char report[4096] = {};
+  EXPECT_EQ(d_->self_test(sink.raw(), report, sizeof report), FLOWLENS_ERR_FAILED)
+      << "one webhook refused: the test fails";
+  const std::string text(report);
+  EXPECT_NE(text.find("fine (json, host 127.0.0.1:" + std::to_string(receiver.port()) +
+                      "): HTTP 200: accepted"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("gone (discord, host "), std::string::npos) << text;
+  EXPECT_NE(text.find("HTTP 404: refused, the webhook does not exist"), std::string::npos) << text;
+  EXPECT_NE(text.find("status (discord_status, host "), std::string::npos) << text;
+  EXPECT_EQ(text.find("token"), std::string::npos) << "no URL path in the report: " << text;
+  // Exactly one attempt each, signed like a real delivery, and the status message untouched.
+  EXPECT_EQ(receiver.records("/ok/").size(), 1u);
+  EXPECT_EQ(receiver.records("/ok/")[0].at("signature_ok"), true);
+  EXPECT_EQ(receiver.records("/404/").size(), 1u);
+  ASSERT_EQ(receiver.records("/discord-status/").size(), 1u);
+  EXPECT_EQ(receiver.records("/discord-status/")[0].at("path"), "/discord-status/st-token");
+}
+
 TEST_F(WebhookPlugin, AMissingSecretFailsStartNamingItsSource) {
   const std::string cfg =
       R"({"state_dir": ")" + dir_.string() +
