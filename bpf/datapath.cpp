@@ -26,6 +26,7 @@ struct Datapath::Impl {
   Skeleton<flowlens_bpf> skel;
   std::string interface;
   std::string pin_dir;
+  bool pins_survive_restart = true;
   uint32_t map_size = 0;
   std::string clock;  // how packets are timed, e.g. "jiffies at HZ 250"
   std::optional<WatchedPorts> watched;
@@ -33,7 +34,14 @@ struct Datapath::Impl {
   std::optional<InterfaceLock> lock;  // held while attached: one daemon per interface
   std::optional<TcAttachment> tc;     // declared last: detached before the skeleton goes
 
-  ~Impl() { tc.reset(); }
+  ~Impl() { detach(); }
+  // A clean detach leaves nothing of ours, so the next run must not take a clsact it finds then
+  // (another tool's) for one we left.
+  void detach() noexcept {
+    if (!tc) return;
+    tc.reset();
+    if (lock) lock->record_clsact(false);
+  }
 };
 
 namespace {
@@ -113,7 +121,7 @@ Result<Datapath> Datapath::open(const DatapathConfig& config) {
   }
 
   if (auto s = impl->skel.open(); !s) return s.error();
-  impl->pin_dir = prepare_pin_dir(config.pin_dir);
+  impl->pin_dir = prepare_pin_dir(config.pin_dir, &impl->pins_survive_restart);
   if (auto s = configure(impl->skel, config, impl->pin_dir, &impl->clock); !s) return s.error();
   if (auto s = impl->skel.load(); !s) return explain_load_error(-s.error().err);
   impl->map_size = config.map_size;
@@ -130,11 +138,12 @@ Result<Datapath> Datapath::open(const DatapathConfig& config) {
     auto lock = InterfaceLock::acquire(impl->interface);
     if (!lock) return lock.error();
     impl->lock.emplace(std::move(lock.value()));
-    auto tc =
-        TcAttachment::attach(impl->interface, bpf_program__fd(impl->skel->progs.flowlens_tc_in),
-                             bpf_program__fd(impl->skel->progs.flowlens_tc_out));
+    auto tc = TcAttachment::attach(
+        impl->interface, bpf_program__fd(impl->skel->progs.flowlens_tc_in),
+        bpf_program__fd(impl->skel->progs.flowlens_tc_out), impl->lock->previous_created_clsact());
     if (!tc) return tc.error();
     impl->tc.emplace(std::move(tc.value()));
+    impl->lock->record_clsact(impl->tc->created_qdisc());
   }
   return Datapath(std::move(impl));
 }
@@ -161,7 +170,7 @@ FlowMapReader& Datapath::flow_reader() {
 }
 
 void Datapath::detach() noexcept {
-  if (impl_ && impl_->tc) impl_->tc.reset();
+  if (impl_) impl_->detach();
 }
 
 bool Datapath::attached() const {
@@ -183,6 +192,7 @@ std::string Datapath::check_attachment(bool* reattached) {
                            bpf_program__fd(impl_->skel->progs.flowlens_tc_out));
   if (!tc) return problem + "; attaching again failed: " + tc.error().what();
   impl_->tc.emplace(std::move(tc.value()));
+  impl_->lock->record_clsact(impl_->tc->created_qdisc());
   if (reattached) *reattached = true;
   return "";
 }
@@ -191,6 +201,9 @@ const std::string& Datapath::interface() const {
 }
 const std::string& Datapath::pin_dir() const {
   return impl_->pin_dir;
+}
+bool Datapath::pins_survive_restart() const {
+  return !impl_->pin_dir.empty() && impl_->pins_survive_restart;
 }
 uint32_t Datapath::map_size() const {
   return impl_->map_size;

@@ -74,6 +74,8 @@ class Datapath {
   std::string check_attachment(bool* reattached);
   const std::string& interface() const;  // "" when loaded without attaching
   const std::string& pin_dir() const;    // "" when running unpinned
+  // The maps are pinned where the next run will find them (not in a private mount namespace).
+  bool pins_survive_restart() const;
   uint32_t map_size() const;
   // How the program times packets: "jiffies at HZ N", or the clock helper it fell back to.
   const std::string& clock() const;

@@ -7,9 +7,14 @@
 
 #include <cerrno>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace flowlens::bpf {
+
+namespace {
+constexpr const char* kClsactCreated = "clsact: created";
+}  // namespace
 
 Result<InterfaceLock> InterfaceLock::acquire(const std::string& ifname) {
   const std::string step = "lock " + ifname;
@@ -28,7 +33,7 @@ Result<InterfaceLock> InterfaceLock::acquire(const std::string& ifname) {
     char holder[32] = {};
     const ssize_t n = ::pread(lock.fd_, holder, sizeof holder - 1, 0);
     std::string pid = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
-    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    pid = pid.substr(0, pid.find('\n'));  // the first line; the second is the clsact note
     if (err == EWOULDBLOCK)
       return Error{step, 0,
                    "another flowlensd" + (pid.empty() ? std::string() : " (pid " + pid + ")") +
@@ -36,19 +41,31 @@ Result<InterfaceLock> InterfaceLock::acquire(const std::string& ifname) {
                        "; one daemon per interface (a second one would replace its filters)"};
     return make_error(step, -err, "cannot lock " + path);
   }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(lock.fd_, 0) == 0) {
-    [[maybe_unused]] const ssize_t written = ::pwrite(lock.fd_, pid.data(), pid.size(), 0);
-  }
+  char previous[128] = {};
+  if (::pread(lock.fd_, previous, sizeof previous - 1, 0) > 0)
+    lock.previous_created_clsact_ =
+        std::string_view(previous).find(kClsactCreated) != std::string_view::npos;
+  lock.record_clsact(lock.previous_created_clsact_);
   return Result<InterfaceLock>(std::move(lock));
 }
 
-InterfaceLock::InterfaceLock(InterfaceLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+void InterfaceLock::record_clsact(bool created) noexcept {
+  if (fd_ < 0) return;
+  const std::string text =
+      std::to_string(::getpid()) + "\n" + (created ? kClsactCreated : "clsact: present") + "\n";
+  if (::ftruncate(fd_, 0) == 0) {
+    [[maybe_unused]] const ssize_t written = ::pwrite(fd_, text.data(), text.size(), 0);
+  }
+}
+
+InterfaceLock::InterfaceLock(InterfaceLock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), previous_created_clsact_(other.previous_created_clsact_) {}
 
 InterfaceLock& InterfaceLock::operator=(InterfaceLock&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
+    previous_created_clsact_ = other.previous_created_clsact_;
   }
   return *this;
 }

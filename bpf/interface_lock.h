@@ -2,7 +2,9 @@
 // first one's TC filters (same handle and priority) and, when it exits, leave the first counting
 // nothing while it still reports itself attached. The lock is an flock on a file named for the
 // network namespace and the interface under /run/flowlens, so the kernel releases it when the
-// holder dies, SIGKILL included: no stale lock can block a restart.
+// holder dies, SIGKILL included: no stale lock can block a restart. The file also remembers
+// whether the holder created the interface's clsact qdisc, so the run after a SIGKILL removes the
+// qdisc on exit instead of keeping it for ever as "already present".
 #pragma once
 
 #include <string>
@@ -25,9 +27,15 @@ class InterfaceLock {
   InterfaceLock& operator=(const InterfaceLock&) = delete;
   ~InterfaceLock();
 
+  // The previous holder (a run that was killed) recorded that it created the clsact qdisc.
+  bool previous_created_clsact() const { return previous_created_clsact_; }
+  // Records for the next run whether the clsact qdisc on the interface is ours to remove.
+  void record_clsact(bool created) noexcept;
+
  private:
   InterfaceLock() = default;
   int fd_ = -1;
+  bool previous_created_clsact_ = false;
 };
 
 }  // namespace flowlens::bpf

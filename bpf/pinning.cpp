@@ -30,6 +30,20 @@ bool under(const std::string& path, const std::string& root) {
   return path == root || path.rfind(root + "/", 0) == 0;
 }
 
+// True when this process shares the mount namespace of PID 1 (where a mount outlives the
+// process) or, where PID 1's is not readable (inside a container), of the process that started
+// it: `ip netns exec` and PrivateMounts= give the daemon one of its own.
+bool in_parents_mount_namespace() {
+  struct stat self {};
+  if (stat("/proc/self/ns/mnt", &self) != 0) return true;
+  for (const std::string& other :
+       {std::string("/proc/1/ns/mnt"), "/proc/" + std::to_string(getppid()) + "/ns/mnt"}) {
+    struct stat st {};
+    if (stat(other.c_str(), &st) == 0) return self.st_ino == st.st_ino && self.st_dev == st.st_dev;
+  }
+  return true;  // nothing to compare with: do not warn on a guess
+}
+
 // Mounts bpffs at kBpffsMountPoint; false (with the reason logged) when that is impossible.
 bool mount_bpffs() {
   std::error_code ec;
@@ -63,7 +77,8 @@ std::string mismatch(int fd, const bpf_map* map) {
 
 }  // namespace
 
-std::string prepare_pin_dir(const std::string& pin_dir) {
+std::string prepare_pin_dir(const std::string& pin_dir, bool* survives_restart) {
+  if (survives_restart) *survives_restart = true;
   if (pin_dir.empty()) return {};
   std::string mount_dir = std::filesystem::path(pin_dir).parent_path().string();
   if (!is_bpffs(mount_dir) && !is_bpffs(pin_dir)) {
@@ -71,7 +86,17 @@ std::string prepare_pin_dir(const std::string& pin_dir) {
       spdlog::warn("{} is not on a bpffs mount: maps will not be pinned", pin_dir);
       return {};
     }
-    if (!is_bpffs(kBpffsMountPoint) && !mount_bpffs()) return {};
+    if (!is_bpffs(kBpffsMountPoint)) {
+      if (!mount_bpffs()) return {};
+      if (!in_parents_mount_namespace()) {
+        if (survives_restart) *survives_restart = false;
+        spdlog::warn(
+            "bpffs was mounted at {} inside this process's own mount namespace (ip netns exec, "
+            "a unit with PrivateMounts, a container): the pinned maps die with it, so the next "
+            "run starts from zero; mount bpffs where the next run sees it (mount -t bpf bpf {})",
+            kBpffsMountPoint, kBpffsMountPoint);
+      }
+    }
   }
   std::error_code ec;
   std::filesystem::create_directories(pin_dir, ec);

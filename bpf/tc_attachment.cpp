@@ -33,8 +33,8 @@ const char* point_name(bpf_tc_attach_point point) {
 
 }  // namespace
 
-Result<TcAttachment> TcAttachment::attach(const std::string& ifname, int ingress_fd,
-                                          int egress_fd) {
+Result<TcAttachment> TcAttachment::attach(const std::string& ifname, int ingress_fd, int egress_fd,
+                                          bool clsact_is_ours) {
   unsigned index = if_nametoindex(ifname.c_str());
   if (index == 0)
     return make_error("attach " + ifname, -errno, "interface " + ifname + " does not exist");
@@ -47,9 +47,13 @@ Result<TcAttachment> TcAttachment::attach(const std::string& ifname, int ingress
   // added one; that is normal, we just must not delete it on exit.
   bpf_tc_hook hook = make_hook(tc.ifindex_, BPF_TC_INGRESS);
   int ret = bpf_tc_hook_create(&hook);
+  const char* clsact = "created";
   if (ret == 0) {
     tc.created_qdisc_ = true;
-  } else if (ret != -EEXIST) {
+  } else if (ret == -EEXIST) {
+    tc.created_qdisc_ = clsact_is_ours;
+    clsact = clsact_is_ours ? "left by a killed run of ours, removed on exit" : "already present";
+  } else {
     tc.ifindex_ = 0;
     return make_error("attach " + ifname, ret, "cannot create the clsact qdisc");
   }
@@ -70,8 +74,7 @@ Result<TcAttachment> TcAttachment::attach(const std::string& ifname, int ingress
     (point == BPF_TC_INGRESS ? tc.ingress_ : tc.egress_) = true;
     (point == BPF_TC_INGRESS ? tc.ingress_prog_id_ : tc.egress_prog_id_) = opts.prog_id;
   }
-  spdlog::info("attached to {} ingress and egress (clsact {})", ifname,
-               tc.created_qdisc_ ? "created" : "already present");
+  spdlog::info("attached to {} ingress and egress (clsact {})", ifname, clsact);
   return Result<TcAttachment>(std::move(tc));
 }
 

@@ -18,8 +18,11 @@ inline constexpr uint32_t kTcPriority = 1;
 
 class TcAttachment {
  public:
-  // Attaches in the calling thread's network namespace.
-  static Result<TcAttachment> attach(const std::string& ifname, int ingress_fd, int egress_fd);
+  // Attaches in the calling thread's network namespace. `clsact_is_ours`: a clsact qdisc found
+  // already there was created by an earlier run of ours that was killed, so it is removed on
+  // detach like one this run created.
+  static Result<TcAttachment> attach(const std::string& ifname, int ingress_fd, int egress_fd,
+                                     bool clsact_is_ours = false);
 
   TcAttachment(TcAttachment&& other) noexcept;
   TcAttachment& operator=(TcAttachment&& other) noexcept;

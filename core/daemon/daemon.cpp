@@ -102,8 +102,11 @@ class Daemon {
     plugins_.stop_all();
     datapath_.detach();
     bpf_attached_.store(false);
-    if (!datapath_.pin_dir().empty())
+    if (datapath_.pins_survive_restart())
       spdlog::info("pinned maps kept in {}: a restart continues from these counts",
+                   datapath_.pin_dir());
+    else if (!datapath_.pin_dir().empty())
+      spdlog::info("pinned maps in {} go with this mount namespace: the next run starts from zero",
                    datapath_.pin_dir());
     return 0;
   }
@@ -190,6 +193,7 @@ class Daemon {
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
+    last_tick_us_.store(static_cast<int64_t>(ms * 1000));
     spdlog::info("players: {} ({} flows, tick {:.1f} ms)", summary(*snapshot),
                  pipeline_.last_flow_count(), ms);
   }
@@ -206,6 +210,7 @@ class Daemon {
     if (const int64_t tick = last_tick_ns_.load(); tick != kNoTick) {
       h.last_tick_age_seconds = static_cast<double>(steady_ns(now) - tick) / 1e9;
     }
+    if (const int64_t us = last_tick_us_.load(); us >= 0) h.tick_duration_seconds = us / 1e6;
     h.flows = last_flows_.load();
     h.map_capacity = datapath_.map_size();
     h.plugins = plugins_.health();
@@ -236,6 +241,7 @@ class Daemon {
                                 // follow is posted and has not run yet
   std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
   std::atomic<uint64_t> last_flows_{0};
+  std::atomic<int64_t> last_tick_us_{-1};  // how long the last tick took; -1 before it
 };
 
 }  // namespace

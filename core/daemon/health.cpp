@@ -22,6 +22,7 @@ json::object to_object(const InstanceHealth& p) {
   o["version"] = p.version;
   o["kind"] = p.kind;
   o["state"] = p.state;
+  if (!p.error.empty()) o["error"] = p.error;
   if (p.sink) {
     o["snapshots_delivered"] = p.sink->snapshots_delivered;
     o["snapshots_skipped"] = p.sink->snapshots_skipped;
@@ -40,12 +41,16 @@ std::string to_json(const DaemonHealth& health) {
   for (const auto& p : health.plugins) plugins.push_back(to_object(p));
   // Written by hand only for the two decimals; strings and the rest go through Boost.JSON.
   const auto text = [](const std::string& s) { return json::serialize(json::value(s)); };
+  const auto optional_seconds = [](const std::optional<double>& s) {
+    return s ? seconds(*s) : std::string("null");
+  };
   return fmt::format(R"({{"version":{},"uptime_seconds":{},"bpf_attached":{},"interface":{},)"
-                     R"("last_tick_age_seconds":{},"flows":{},"map_capacity":{},"plugins":{}}})",
+                     R"("last_tick_age_seconds":{},"tick_duration_seconds":{},"flows":{},)"
+                     R"("map_capacity":{},"plugins":{}}})",
                      text(health.version), seconds(health.uptime_seconds), health.bpf_attached,
-                     text(health.interface),
-                     health.last_tick_age_seconds ? seconds(*health.last_tick_age_seconds) : "null",
-                     health.flows, health.map_capacity, json::serialize(plugins));
+                     text(health.interface), optional_seconds(health.last_tick_age_seconds),
+                     optional_seconds(health.tick_duration_seconds), health.flows,
+                     health.map_capacity, json::serialize(plugins));
 }
 
 }  // namespace flowlens::daemon

@@ -18,6 +18,7 @@ struct InstanceHealth {
   std::string kind;                            // "discovery", "sink" or "discovery+sink"
   std::string state;                           // plugin_host::to_string(InstanceState)
   std::optional<plugin_host::SinkStats> sink;  // sinks only
+  std::string error;                           // why it failed; "" unless state is "failed"
 };
 
 struct DaemonHealth {
@@ -26,6 +27,7 @@ struct DaemonHealth {
   bool bpf_attached = false;
   std::string interface;
   std::optional<double> last_tick_age_seconds;  // none before the first tick
+  std::optional<double> tick_duration_seconds;  // how long the last tick took; none before it
   uint64_t flows = 0;
   uint32_t map_capacity = 0;
   std::vector<InstanceHealth> plugins;

@@ -28,6 +28,13 @@ size_t PluginSet::start_all(const std::vector<config::PluginInstanceConfig>& ins
     } catch (const plugin_host::PluginError& e) {
       ++failed;
       spdlog::error("{} (declared at {}); continuing without it", e.what(), cfg.pos.to_string());
+      InstanceHealth h;
+      h.instance = cfg.name;
+      h.plugin = cfg.plugin;
+      h.state = plugin_host::to_string(plugin_host::InstanceState::kFailed);
+      h.error = e.what();
+      std::lock_guard lock(mutex_);
+      failed_.push_back(std::move(h));
     }
   }
   return failed;
@@ -73,6 +80,7 @@ std::vector<InstanceHealth> PluginSet::health() const {
     h.state = plugin_host::to_string(r.instance->state());
     if (r.runner) h.sink = r.runner->stats();
   }
+  out.insert(out.end(), failed_.begin(), failed_.end());
   return out;
 }
 
@@ -88,6 +96,7 @@ void PluginSet::stop_all() noexcept {
   {
     std::lock_guard lock(mutex_);
     stopping.swap(instances_);
+    failed_.clear();
   }
   // Delivery threads first, so no sink callback runs while its instance stops.
   std::vector<bool> abandoned(stopping.size(), false);

@@ -41,7 +41,8 @@ class PluginSet {
   // Sinks' delivery threads first, then every instance, last started first.
   void stop_all() noexcept;
 
-  // Every running instance in start order, with its sink's delivery counters.
+  // Every running instance in start order, with its sink's delivery counters, then every
+  // instance that failed to start (state "failed", with its error).
   std::vector<InstanceHealth> health() const;
   size_t running() const;
 
@@ -53,8 +54,11 @@ class PluginSet {
   };
 
   plugin_host::HostServices& services_;
-  mutable std::mutex mutex_;  // guards instances_ (the list, not the instances' own calls)
+  mutable std::mutex mutex_;  // guards instances_ and failed_ (the lists, not the instances)
   std::vector<Running> instances_;
+  // Instances that could not load, be created or start, so /health and /metrics show them as
+  // failed rather than leave them out. `error` holds why.
+  std::vector<InstanceHealth> failed_;
 };
 
 }  // namespace flowlens::daemon

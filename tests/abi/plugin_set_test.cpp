@@ -95,6 +95,34 @@ TEST_F(PluginSetTest, HealthListsEveryInstanceWithKindStateAndSinkCounters) {
   EXPECT_TRUE(set.health().empty());
 }
 
+TEST_F(PluginSetTest, AnInstanceThatFailedToStartIsListedAsFailedWithWhy) {
+  PluginSet set(services_);
+  ASSERT_EQ(set.start_all({instance("probe", "health-probe", "{}"),
+                           instance("typo", "slow-sink", R"({"delay_ms": "soon"})"),
+                           instance("gone", "sink-nonexistent", "{}")},
+                          dir_.path()),
+            2u);
+  const std::vector<InstanceHealth> health = set.health();
+  ASSERT_EQ(health.size(), 3u) << "a failed instance is shown, not left out";
+  EXPECT_EQ(health[1].instance, "typo");
+  EXPECT_EQ(health[1].state, "failed");
+  EXPECT_NE(health[1].error.find("delay_ms: expected an integer"), std::string::npos)
+      << health[1].error;
+  EXPECT_EQ(health[2].instance, "gone");
+  EXPECT_EQ(health[2].state, "failed");
+  DaemonHealth daemon;
+  daemon.plugins = health;
+  const std::string json = to_json(daemon);
+  EXPECT_NE(json.find(R"("instance":"typo","plugin":"slow-sink","version":"","kind":"",)"
+                      R"("state":"failed","error":)"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("tick_duration_seconds":null)"), std::string::npos) << json;
+  daemon.tick_duration_seconds = 0.0042;
+  EXPECT_NE(to_json(daemon).find(R"("tick_duration_seconds":0.004,)"), std::string::npos);
+  set.stop_all();
+}
+
 TEST_F(PluginSetTest, EventDropsAreWarnedOncePerTickNamingTheSink) {
   CapturedLog log;
   PluginSet set(services_);

@@ -87,6 +87,22 @@ def main():
                 failures.append(f"the log does not say '{needle}':\n{err[-2000:]}")
         if hosts.tc_filters():
             failures.append(f"TC filters left after exit:\n{hosts.tc_filters()}")
+
+        # SIGKILL leaves the filters and the clsact qdisc it created; the next run replaces the
+        # filters and, knowing the qdisc was its own, removes it on exit.
+        killed = start(hosts, flowlensd, conf, pins[0])
+        time.sleep(3)
+        killed.kill()
+        killed.wait()
+        again = start(hosts, flowlensd, conf, pins[0])
+        time.sleep(3)
+        rc, err = stop_daemon(again, 10)
+        subprocess.run(["rm", "-rf", pins[0]])
+        if rc != 0 or "clsact left by a killed run of ours" not in err:
+            failures.append(f"the run after a SIGKILL did not take back its clsact: exit {rc}\n{err}")
+        qdiscs = hosts.run_in(hosts.srv, "tc", "qdisc", "show", "dev", hosts.dev)
+        if "clsact" in qdiscs:
+            failures.append(f"the clsact qdisc of a killed run is left for ever:\n{qdiscs}")
     return report("attachment", failures)
 
 

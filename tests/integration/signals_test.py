@@ -66,6 +66,11 @@ def main():
             failures.append(f"exit status {rc} after SIGTERM; stderr:\n{err}")
         if "SIGHUP" not in err and not failures:
             failures.append(f"SIGHUP was not logged; stderr:\n{err}")
+        # Under `ip netns exec` /sys is this process's own: pins cannot outlive it, and the log
+        # must not promise that a restart continues from them.
+        if err and ("inside this process's own mount namespace" not in err
+                    or "a restart continues from these counts" in err):
+            failures.append(f"pins in a private mount namespace were not reported as such:\n{err}")
         left_over = hosts.tc_filters()
         if left_over:
             failures.append(f"TC filters left on {hosts.dev} after exit:\n{left_over}")

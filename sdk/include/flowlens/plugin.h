@@ -322,6 +322,7 @@ typedef struct flowlens_host_api {
    *   "bpf_attached"          bool    the kernel program is attached to the interface
    *   "interface"             string  the interface it watches ("" when not attached)
    *   "last_tick_age_seconds" number  seconds since the last estimator tick; null before it
+   *   "tick_duration_seconds" number  how long the last tick took (1.2); null before it
    *   "flows"                 number  entries read from the kernel flow map at the last tick
    *   "map_capacity"          number  the flow map's maximum entries (ebpf_map_size)
    *   "plugins"               array   one object per running instance, in start order:
@@ -330,7 +331,8 @@ typedef struct flowlens_host_api {
    *       "stopped", "failed", ...), and for sinks: "snapshots_delivered", "snapshots_skipped"
    *       (replaced by a newer one before the sink took them), "events_delivered",
    *       "events_dropped" (oldest dropped from the sink's full event queue), "failures"
-   *       (callbacks that returned an error). */
+   *       (callbacks that returned an error). Instances that failed to load, be created or
+   *       start follow with "state": "failed" and "error" (1.2). */
   size_t (*health_json)(flowlens_host_context* context, char* buf, size_t size);
 
   /* ---- v1.2, set by a 1.2 host: check FLOWLENS_HAS_FIELD ---- */
