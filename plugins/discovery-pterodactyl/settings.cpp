@@ -38,11 +38,10 @@ KeySource key_source(const sdk::Config& config) {
   key.file = config.get_string("api_key_file", "");
   key.env = config.get_string("api_key_env", "");
   const int given = !key.inline_key.empty() + !key.file.empty() + !key.env.empty();
-  if (given == 0)
-    config.fail_here(
-        "missing the Application API key: set api_key_file (a file only flowlensd can read), "
-        "api_key_env (an environment variable) or api_key");
   if (given > 1) config.fail_here("set only one of api_key, api_key_file, api_key_env");
+  // None given: the documented file, so enabling the shipped instance needs no key setting and
+  // an override file naming another source does not clash with a shipped one.
+  if (given == 0) key.file = kDefaultApiKeyFile;
   return key;
 }
 

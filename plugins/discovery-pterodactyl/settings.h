@@ -28,7 +28,10 @@ inline constexpr int64_t kDefaultMaxPages = 100;
 inline const std::vector<std::string> kDefaultWingsConfigs = {"/etc/pterodactyl/config.yml",
                                                               "/etc/pelican/config.yml"};
 
-// Where the Application API key comes from; exactly one is configured.
+// The key file when the config names no source (root-only, like the Wings config).
+inline constexpr const char* kDefaultApiKeyFile = "/etc/flowlens/pterodactyl.key";
+
+// Where the Application API key comes from; at most one is configured.
 struct KeySource {
   std::string inline_key;  // api_key: discouraged (conf.d is often world-readable)
   std::string file;        // api_key_file: first line, surrounding blanks removed

@@ -26,6 +26,8 @@ TEST(Settings, DefaultsAreSafe) {
   EXPECT_FALSE(s.allow_http);
   EXPECT_TRUE(s.tls_verify);
   EXPECT_EQ(s.key.file, "/k");
+  EXPECT_EQ(parse(R"({"url":"https://p"})").key.file, "/etc/flowlens/pterodactyl.key")
+      << "no key source: the documented file";
   EXPECT_FALSE(s.node_id.has_value());
   EXPECT_EQ(s.wings_configs, kDefaultWingsConfigs);
   EXPECT_EQ(s.mapping.id_source, IdSource::kUuid);
@@ -80,7 +82,6 @@ TEST(Settings, ErrorsNameTheKey) {
        "url: plain http:// sends the API key in clear"},
       {R"({"url":"https://panel.example.com/api/application","api_key_file":"/k"})",
        "url: expected the panel's base address without /api/"},
-      {R"({"url":"https://p"})", "(section): missing the Application API key"},
       {R"({"url":"https://p","api_key":"a","api_key_file":"/k"})",
        "(section): set only one of api_key, api_key_file, api_key_env"},
       {R"({"url":"https://p","api_key_file":"/k","server_id_source":"hostname"})",
