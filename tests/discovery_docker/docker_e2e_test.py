@@ -127,7 +127,8 @@ def main():
     return report("docker_e2e", failures)
 
 
-def run(hosts, dockerd, work, flowlensd, plugin_src, failures):
+def start_flowlensd(hosts, dockerd, work, flowlensd, plugin_src, failures):
+    """Builds the image, starts dockerd and flowlensd; returns flowlensd's process, or None."""
     image = os.path.join(work, "image")
     os.makedirs(image)
     subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(image, "echo"),
@@ -160,6 +161,18 @@ def run(hosts, dockerd, work, flowlensd, plugin_src, failures):
     check = subprocess.run([flowlensd, "check-config", "--conf-dir", conf], capture_output=True, text=True)
     if check.returncode != 0:
         failures.append(f"check-config rejected the test config: {check.stdout}{check.stderr}")
+        return None
+    daemon = hosts.popen_in(hosts.srv, flowlensd, "run", "--conf-dir", conf,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    if daemon.poll() is not None:
+        raise RuntimeError(f"flowlensd exited at start: {daemon.stderr.read()}")
+    return daemon
+
+
+def run(hosts, dockerd, work, flowlensd, plugin_src, failures):
+    daemon = start_flowlensd(hosts, dockerd, work, flowlensd, plugin_src, failures)
+    if daemon is None:
         return
 
     def servers():
@@ -177,12 +190,7 @@ def run(hosts, dockerd, work, flowlensd, plugin_src, failures):
             time.sleep(0.2)
         return servers()
 
-    daemon = hosts.popen_in(hosts.srv, flowlensd, "run", "--conf-dir", conf,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(2)
-        if daemon.poll() is not None:
-            raise RuntimeError(f"flowlensd exited at start: {daemon.stderr.read()}")
         dockerd.docker("run", "-d", "--name", "cs2", "-l", LABEL, "-p", "27015:27015/udp", IMAGE, "27015/udp")
         dockerd.docker("run", "-d", "--name", "unlabelled", "-p", "27017:27017/udp", IMAGE, "27017/udp")
         seen = wait_for(lambda s: "cs2" in s, 10)
