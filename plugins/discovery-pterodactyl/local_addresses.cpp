@@ -4,6 +4,7 @@
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 
 #include <cstring>
 #include <memory>
@@ -29,15 +30,58 @@ std::string text_of(const sockaddr* sa) {
 
 }  // namespace
 
-std::vector<std::string> resolve_host(const std::string& host) {
+namespace {
+
+// One asynchronous lookup. glibc's lookup thread uses it until the lookup ends, which may be
+// after resolve_host gave up: it is shared with the completion callback, which drops its share.
+struct Lookup {
+  std::string name;
   addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* result = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &result) != 0) return {};
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> hold(result, &freeaddrinfo);
+  gaicb request{};
+  ~Lookup() {
+    if (request.ar_result) freeaddrinfo(request.ar_result);
+  }
+};
+
+void lookup_done(sigval value) {
+  delete static_cast<std::shared_ptr<Lookup>*>(value.sival_ptr);
+}
+
+}  // namespace
+
+std::vector<std::string> resolve_host(const std::string& host, const std::atomic<bool>& stop) {
+  // How often a pending lookup checks `stop`.
+  constexpr auto kStopCheck = std::chrono::milliseconds(100);
+  auto lookup = std::make_shared<Lookup>();
+  lookup->name = host;
+  lookup->hints.ai_family = AF_UNSPEC;
+  lookup->hints.ai_socktype = SOCK_STREAM;
+  lookup->request.ar_name = lookup->name.c_str();
+  lookup->request.ar_request = &lookup->hints;
+  gaicb* list[] = {&lookup->request};
+  sigevent done{};
+  done.sigev_notify = SIGEV_THREAD;
+  done.sigev_notify_function = &lookup_done;
+  auto* callback_share = new std::shared_ptr<Lookup>(lookup);
+  done.sigev_value.sival_ptr = callback_share;
+  if (getaddrinfo_a(GAI_NOWAIT, list, 1, &done) != 0) {
+    delete callback_share;
+    return {};
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kResolveTimeout;
+  while (gai_error(&lookup->request) == EAI_INPROGRESS) {
+    if (stop.load() || std::chrono::steady_clock::now() >= deadline) {
+      // A lookup removed before it ran is never notified: its share is dropped here. One
+      // already running ends on its own and its callback frees it.
+      if (gai_cancel(&lookup->request) == EAI_CANCELED) delete callback_share;
+      return {};
+    }
+    const timespec tick{0, std::chrono::nanoseconds(kStopCheck).count()};
+    gai_suspend(list, 1, &tick);
+  }
+  if (gai_error(&lookup->request) != 0) return {};
   std::vector<std::string> out;
-  for (const addrinfo* ai = result; ai != nullptr; ai = ai->ai_next) {
+  for (const addrinfo* ai = lookup->request.ar_result; ai != nullptr; ai = ai->ai_next) {
     std::string text = text_of(ai->ai_addr);
     if (!text.empty()) out.push_back(std::move(text));
   }

@@ -194,7 +194,9 @@ int64_t PterodactylDiscovery::resolve_node(PanelClient& client) {
   }
   try {
     const std::vector<PanelNode> nodes = client.list_nodes();
-    const int64_t id = node_for_this_host(nodes, resolve_host, local_addresses());
+    const int64_t id = node_for_this_host(
+        nodes, [this](const std::string& fqdn) { return resolve_host(fqdn, stopping_); },
+        local_addresses());
     for (const PanelNode& n : nodes)
       if (n.id == id)
         host_.info("this host is node " + std::to_string(id) + " ('" + n.name + "'): its fqdn " +

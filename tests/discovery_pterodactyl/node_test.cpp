@@ -2,9 +2,12 @@
 // an address of this host.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <sstream>
 
 #include "fixture.h"
+#include "local_addresses.h"
 #include "node_match.h"
 #include "wings_config.h"
 
@@ -77,6 +80,15 @@ TEST(NodeMatch, NoneOrSeveralIsAnErrorNamingTheNodes) {
                  "several panel nodes resolve to this host: 1 (fra-1.example.com), 3 "
                  "(ams-1.example.com); set node_id");
   }
+}
+
+TEST(ResolveHost, NamesFromTheHostsFileAndLiteralsNoDnsNeeded) {
+  std::atomic<bool> stop{false};
+  const std::vector<std::string> localhost = resolve_host("localhost", stop);
+  EXPECT_NE(std::find(localhost.begin(), localhost.end(), "127.0.0.1"), localhost.end());
+  EXPECT_EQ(resolve_host("198.51.100.7", stop), std::vector<std::string>{"198.51.100.7"});
+  EXPECT_EQ(local_addresses().count("127.0.0.1"), 1u);
+  EXPECT_EQ(local_addresses().count("198.51.100.7"), 0u);
 }
 
 }  // namespace
