@@ -27,6 +27,10 @@ constexpr std::chrono::milliseconds kBackoffFirst{250};
 constexpr std::chrono::milliseconds kBackoffMax{30'000};
 // A failed list or inspect while the stream stays open (an engine under load): list again soon.
 constexpr std::chrono::milliseconds kSyncRetry{1'000};
+// Events waiting for the processor; past this a full list replaces them.
+constexpr size_t kMaxQueuedEvents = 10'000;
+// Problems logged once each; past this many the memory of what was said starts over.
+constexpr size_t kMaxRememberedProblems = 10'000;
 // +-20 % so that many hosts do not retry in step after a shared outage.
 constexpr double kBackoffJitter = 0.2;
 
@@ -135,6 +139,12 @@ asio::awaitable<void> DockerDiscovery::session() {
       },
       [&](std::string_view line) {
         try {
+          if (queue_.size() >= kMaxQueuedEvents) {
+            // The processor is far behind (a slow engine under a burst of events): a full list
+            // says the same in one request.
+            queue_.clear();
+            ++stream_serial_;
+          }
           queue_.push_back(parse_event_line(line));
           wake_->cancel();
         } catch (const std::exception& e) {
@@ -214,6 +224,11 @@ void DockerDiscovery::take(const ContainerFacts& facts, std::map<std::string, sd
   }
   const std::string text = "container " + facts.name + " (" + short_id(facts.id) +
                            ") matches the selection but is not watched: " + outcome.problem;
+  remember_and_warn(text);
+}
+
+void DockerDiscovery::remember_and_warn(const std::string& text) {
+  if (reported_.size() >= kMaxRememberedProblems) reported_.clear();
   if (reported_.insert(text).second) host_.warn(text);
 }
 
@@ -287,7 +302,7 @@ asio::awaitable<void> DockerDiscovery::apply(EngineClient& client, const std::st
 void DockerDiscovery::publish() {
   for (const std::string& dup : table_.duplicate_ids()) {
     const std::string text = "several containers map to server id " + dup + "; watching the first";
-    if (reported_.insert(text).second) host_.warn(text);
+    remember_and_warn(text);
   }
   std::map<std::string, sdk::Server> desired = table_.desired();
   try {

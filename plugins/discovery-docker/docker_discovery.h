@@ -60,6 +60,8 @@ class DockerDiscovery {
                                                                 const std::string& id);
   void take(const ContainerFacts& facts, std::map<std::string, sdk::Server>* into);
   void publish();
+  // Logs `text` as a warning unless it was already logged.
+  void remember_and_warn(const std::string& text);
   void report_down(const std::string& why);
 
   sdk::Host host_;
