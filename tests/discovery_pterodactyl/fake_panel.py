@@ -92,9 +92,10 @@ def error_body(status, code, detail):
 
 
 class Panel:
-    def __init__(self, key, count, per_node, rate_limit):
+    def __init__(self, key, count, per_node, rate_limit, rate_remaining):
         self.key = key
         self.rate_limit = rate_limit
+        self.rate_remaining = rate_remaining  # None: counted down in a 60 s window
         self.lock = threading.Lock()
         self.servers = make_servers(count, per_node)
         self.mode = "ok"
@@ -122,8 +123,11 @@ class Panel:
             if now - self.window_start >= 60:
                 self.window_start, self.window_used = now, 0
             self.window_used += 1
+            remaining = self.rate_remaining
+            if remaining is None:
+                remaining = max(self.rate_limit - self.window_used, 0)
             return {"X-RateLimit-Limit": str(self.rate_limit),
-                    "X-RateLimit-Remaining": str(max(self.rate_limit - self.window_used, 0))}
+                    "X-RateLimit-Remaining": str(remaining)}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -303,10 +307,12 @@ def main():
     parser.add_argument("--nodes", default="1,1,2", help="node of server i: list[i %% len]")
     parser.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT,
                         help="X-RateLimit-Limit (requests a minute; only reported, not enforced)")
+    parser.add_argument("--rate-remaining", type=int, default=None,
+                        help="always report this X-RateLimit-Remaining (another host used the rest)")
     args = parser.parse_args()
     server = QuietServer(("127.0.0.1", args.port), Handler)
     server.panel = Panel(args.key, args.servers, [int(n) for n in args.nodes.split(",")],
-                         args.rate_limit)
+                         args.rate_limit, args.rate_remaining)
     print("listening %d" % server.server_address[1], flush=True)
     try:
         server.serve_forever(poll_interval=0.1)

@@ -319,6 +319,29 @@ TEST(DiscoveryPterodactylPlugin, WaitsRetryAfterOnTooManyRequests) {
   inst.destroy();
 }
 
+TEST(DiscoveryPterodactylPlugin, SpreadsPagesWhenTheSharedRateLimitRunsLow) {
+  // 600 a minute with 5 left (other hosts use the same admin user): a page every 100 ms.
+  FakePanel panel({"--servers", "250", "--rate-limit", "600", "--rate-remaining", "5"});
+  RecordingServices services;
+  plugin_host::PluginInstance inst("panel", load(), services);
+  boost::json::object config = section(panel);
+  config["node_id"] = 1;
+  config["interval"] = "1h";
+  inst.create(boost::json::serialize(config));
+  inst.start();
+  ASSERT_TRUE(services.wait_replaced([](auto& r) { return !r.empty(); })) << services.all_logs();
+  EXPECT_EQ(ids(services.replaced().back()), uuids_on_node(1, 250));
+  const boost::json::array requests = panel.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (size_t i = 1; i < requests.size(); ++i) {
+    const double gap =
+        requests[i].at("time").to_number<double>() - requests[i - 1].at("time").to_number<double>();
+    EXPECT_GE(gap, 0.1) << "60 s / X-RateLimit-Limit between pages";
+  }
+  inst.stop();
+  inst.destroy();
+}
+
 TEST(DiscoveryPterodactylPlugin, StopIsPromptDuringASlowAnswer) {
   FakePanel panel({"--servers", "30"});
   panel.set_mode("slow", -1, 30.0);
