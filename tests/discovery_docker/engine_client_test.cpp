@@ -213,5 +213,34 @@ TEST_F(PluginAgainstFakeEngine, MalformedListIsLoggedAndPublishesNothing) {
   }
 }
 
+TEST(DiscoveryDockerConfig, ABadSectionFailsCreateNamingTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"docker_host":"ssh://user@host"})", "docker_host: 'ssh://user@host': scheme 'ssh'"},
+      {R"({"docker_host":"tcp://h:99999"})", "docker_host: 'tcp://h:99999': port"},
+      {R"({"server_id_source":"uuid"})", "server_id_source: 'uuid' is not one of"},
+      {R"({"labels":["a=b"]})", "labels"},
+      {R"({"labels":{"a":["b"]}})", "labels.a"},
+      {R"({"grace_period":-1})", "grace_period"},
+      {R"({"interval":0.1})", "interval"},
+      {R"({"labelz":{}})", "labelz"},
+  };
+  for (const auto& [config, expected] : cases) {
+    testing::RecordingServices services;
+    plugin_host::PluginInstance inst(
+        "docker",
+        plugin_host::load_plugin(::flowlens::testing::binary_dir() + "/plugins",
+                                 "discovery-docker"),
+        services);
+    try {
+      inst.create(config);
+      ADD_FAILURE() << config << " accepted";
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos)
+          << config << " -> " << e.what();
+    }
+    EXPECT_TRUE(services.servers().empty()) << "create only validates";
+  }
+}
+
 }  // namespace
 }  // namespace flowlens::discovery_docker
