@@ -191,7 +191,8 @@ def run(hosts, dockerd, work, flowlensd, plugin_src, failures):
         return servers()
 
     try:
-        dockerd.docker("run", "-d", "--name", "cs2", "-l", LABEL, "-p", "27015:27015/udp", IMAGE, "27015/udp")
+        dockerd.docker("run", "-d", "--name", "cs2", "-l", LABEL, "-l", "game=cs2", "-p", "27015:27015/udp",
+                       IMAGE, "27015/udp")
         dockerd.docker("run", "-d", "--name", "unlabelled", "-p", "27017:27017/udp", IMAGE, "27017/udp")
         seen = wait_for(lambda s: "cs2" in s, 10)
         if not seen or "cs2" not in seen:
@@ -199,6 +200,9 @@ def run(hosts, dockerd, work, flowlensd, plugin_src, failures):
             return
         if "unlabelled" in seen:
             failures.append("a container without the selected label is in the JSON API")
+        labels = seen["cs2"].get("labels") or {}
+        if labels.get("game") != "cs2" or labels.get("docker.state") != "running":
+            failures.append(f"the container's labels did not reach the JSON API: {seen['cs2']}")
 
         clients = [hosts.popen_in(hosts.cli, sys.executable, TRAFFIC, "client", "--proto", "udp", "--server",
                                   SERVER_V4, "--port", "27015", "--source", src, "--per-source", str(n),
