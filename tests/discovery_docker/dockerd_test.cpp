@@ -232,6 +232,15 @@ TEST_F(DockerdTest, DockerdRestartKeepsServersThenResyncs) {
   EXPECT_TRUE(services_.wait_present("after", kWithin)) << "the event stream is open again";
 }
 
+TEST_F(DockerdTest, TwoContainersOnOneServerIdAreAWarningNamingBoth) {
+  run("--name dup-a -l sid=shared -p 26200:26200/udp");
+  run("--name dup-b -l sid=shared -p 26201:26201/udp");
+  start_plugin({{"server_id_source", "label:sid"}});
+  ASSERT_TRUE(services_.wait_present("shared", 10s)) << services_.all_logs();
+  EXPECT_EQ(services_.count_logs(plugin_host::LogLevel::kWarn, "dup-a"), 1) << services_.all_logs();
+  EXPECT_EQ(services_.count_logs(plugin_host::LogLevel::kWarn, "dup-b"), 1) << services_.all_logs();
+}
+
 TEST_F(DockerdTest, WingsServerContainerIsWatchedAndItsInstallerIsNot) {
   const std::string uuid = "7c1f2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b";
   // What Wings creates: uuid as name and hostname, the primary allocation in SERVER_PORT, every
