@@ -172,6 +172,7 @@ asio::awaitable<void> DockerDiscovery::process() {
         }
         down_reported_ = false;
         connected_once_ = true;
+        sync_failure_reported_ = false;
       }
       while (!api_.empty() && synced_serial == stream_serial_ && !queue_.empty()) {
         DockerEvent event = std::move(queue_.front());
@@ -181,8 +182,15 @@ asio::awaitable<void> DockerDiscovery::process() {
     } catch (const std::exception& e) {
       // The list or an inspect failed: the stream decides whether the engine is gone; re-list
       // at the next wake-up either way.
-      host_.warn(std::string("docker: ") + e.what() + "; listing again in " +
-                 std::to_string(kSyncRetry.count()) + " ms");
+      const std::string text = std::string("docker: ") + e.what() + "; listing again in " +
+                               std::to_string(kSyncRetry.count()) + " ms";
+      // Once until a list succeeds again, not once a second.
+      if (sync_failure_reported_) {
+        host_.debug(text);
+      } else {
+        host_.warn(text);
+        sync_failure_reported_ = true;
+      }
       synced_serial = stream_serial_;
       next_sync = Clock::now() + kSyncRetry;
     }
@@ -199,7 +207,7 @@ asio::awaitable<void> DockerDiscovery::process() {
 }
 
 asio::awaitable<std::optional<ContainerFacts>> DockerDiscovery::inspect(EngineClient& client,
-                                                                        const std::string& api,
+                                                                        std::string api,
                                                                         const std::string& id) {
   const std::string target = "/" + api + "/containers/" + url_encode(id) + "/json";
   EngineAnswer answer = co_await client.get(target);
@@ -232,7 +240,7 @@ void DockerDiscovery::remember_and_warn(const std::string& text) {
   if (reported_.insert(text).second) host_.warn(text);
 }
 
-asio::awaitable<void> DockerDiscovery::full_sync(EngineClient& client, const std::string& api) {
+asio::awaitable<void> DockerDiscovery::full_sync(EngineClient& client, std::string api) {
   const std::string target = "/" + api + "/containers/json?filters=" +
                              url_encode(list_filters_json(settings_.mapper.labels));
   const boost::json::value answer = co_await client.get_json(target);
@@ -270,7 +278,7 @@ asio::awaitable<void> DockerDiscovery::full_sync(EngineClient& client, const std
   publish();
 }
 
-asio::awaitable<void> DockerDiscovery::apply(EngineClient& client, const std::string& api,
+asio::awaitable<void> DockerDiscovery::apply(EngineClient& client, std::string api,
                                              const DockerEvent& event) {
   if (event.type != "container") co_return;
   const auto now = Clock::now();

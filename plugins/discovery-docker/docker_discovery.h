@@ -51,12 +51,13 @@ class DockerDiscovery {
   boost::asio::awaitable<void> connect_loop();
   boost::asio::awaitable<void> session();
   boost::asio::awaitable<void> process();
-  boost::asio::awaitable<void> full_sync(EngineClient& client, const std::string& api);
-  boost::asio::awaitable<void> apply(EngineClient& client, const std::string& api,
+  boost::asio::awaitable<void> full_sync(EngineClient& client, std::string api);
+  boost::asio::awaitable<void> apply(EngineClient& client, std::string api,
                                      const DockerEvent& event);
+  // `api` is taken by value: the connection's version may change while these are suspended.
   // Inspect answer for `id`, or nullopt when the container no longer exists.
   boost::asio::awaitable<std::optional<ContainerFacts>> inspect(EngineClient& client,
-                                                                const std::string& api,
+                                                                std::string api,
                                                                 const std::string& id);
   void take(const ContainerFacts& facts, std::map<std::string, sdk::Server>* into);
   void publish();
@@ -76,6 +77,7 @@ class DockerDiscovery {
   std::map<std::string, InspectDetails> inspect_cache_;  // by container id
   std::set<std::string> reported_;                       // problems already logged (once each)
   bool down_reported_ = false;
+  bool sync_failure_reported_ = false;
   bool connected_once_ = false;
   std::thread thread_;
   // Members go in reverse order: the io_context before everything above (the coroutine frames
