@@ -1,14 +1,15 @@
-// sink-jsonapi: registration only. The behaviour lives in jsonapi_sink.cpp and the files it uses.
+// sink-jsonapi: registration only. The behaviour lives in jsonapi_sink.cpp and the files it uses;
+// the SDK glue is http-server's ServingSinkPlugin.
 #include "config.h"
-#include "host_log.h"
 #include "jsonapi_sink.h"
+#include "serving_sink_plugin.h"
 
 #include <flowlens/plugin.hpp>
 
 namespace flowlens::jsonapi {
 namespace {
 
-class JsonApiPlugin {
+class JsonApiPlugin : public http::ServingSinkPlugin<JsonApiSink> {
  public:
   static constexpr const char* kName = "sink-jsonapi";
   static constexpr const char* kVersion = FLOWLENS_JSONAPI_VERSION;
@@ -17,22 +18,7 @@ class JsonApiPlugin {
   static constexpr uint32_t kCapabilities = FLOWLENS_CAP_SINK;
 
   JsonApiPlugin(sdk::Host host, const sdk::Config& config)
-      : host_(host), sink_(parse_config(config), kVersion, http::host_logger(host)) {
-    // A host older than ABI 1.1 has no health_json: /health then shows nulls for the daemon.
-    if (host_.has_health_json()) sink_.set_host_health([host] { return host.health_json(); });
-  }
-
-  void start() {
-    // Serve the host's latest tick at once instead of 503 until the next one arrives.
-    if (const sdk::SnapshotPtr latest = host_.latest_snapshot()) sink_.publish(*latest);
-    sink_.start();
-  }
-  void stop() { sink_.stop(); }
-  void on_snapshot(const sdk::Snapshot& snapshot) { sink_.publish(snapshot); }
-
- private:
-  sdk::Host host_;
-  JsonApiSink sink_;
+      : ServingSinkPlugin(host, parse_config(config), kVersion) {}
 };
 
 }  // namespace
