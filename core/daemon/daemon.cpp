@@ -88,7 +88,8 @@ class Daemon {
       boost::asio::post(io_, [this] {
         follow_queued_.store(false);
         try {
-          pipeline_.follow_registry();
+          if (pipeline_.follow_registry())
+            publish(pipeline_.amend(services_.latest_snapshot(), monotonic_ns(), wall_unix_ms()));
         } catch (const std::exception& e) {
           spdlog::error("applying a discovery change failed: {} (the next tick retries)", e.what());
         }
@@ -137,6 +138,12 @@ class Daemon {
     });
   }
 
+  // What every sink reads next: through the host API (latest_snapshot) and its delivery thread.
+  void publish(const model::SnapshotPtr& snapshot) {
+    services_.publish_snapshot(snapshot);
+    plugins_.post_snapshot(snapshot);
+  }
+
   // Asks the kernel whether our programs are still attached (an interface deleted and created
   // again, a filter removed or replaced by another tool) and attaches again where it can. Says
   // so once per change, not once per tick. Returns "" when attached, else why not.
@@ -182,12 +189,11 @@ class Daemon {
       spdlog::error("tick failed: {}", e.what());
       return;
     }
-    services_.publish_snapshot(snapshot);
+    publish(snapshot);
     // For health_json, read on plugin threads: plain stores here, no lock on the tick path.
     last_flows_.store(pipeline_.last_flow_count());
     bpf_attached_.store(blind.empty());
     last_tick_ns_.store(steady_ns(std::chrono::steady_clock::now()));
-    plugins_.post_snapshot(snapshot);
     plugins_.warn_event_drops();
     if (opts_.jsonl) write_jsonl_tick(std::cout, *snapshot);
     double ms =

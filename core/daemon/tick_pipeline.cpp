@@ -69,19 +69,48 @@ void TickPipeline::emit_unknown_transitions(const model::Snapshot& snapshot) {
   }
 }
 
-void TickPipeline::follow_registry() {
-  if (registry_.generation() == seen_generation_) return;
+bool TickPipeline::follow_registry() {
+  if (registry_.generation() == seen_generation_) return false;
   registry::MergedView view = registry_.merged();
   std::vector<model::Endpoint> endpoints;
   for (const auto& s : view.servers)
     endpoints.insert(endpoints.end(), s.endpoints.begin(), s.endpoints.end());
-  if (!watch_(endpoints)) return;  // estimate with the old set; retry on the next tick
+  if (!watch_(endpoints)) return false;  // estimate with the old set; retry on the next tick
   seen_generation_ = view.generation;
   for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c);
   spdlog::info("watching {} servers on {} ports", view.servers.size(), endpoints.size());
   emit_server_changes(view.servers);
   incomplete_ = std::move(view.incomplete);
   estimator_.set_servers(std::move(view.servers));
+  return true;
+}
+
+model::SnapshotPtr TickPipeline::amend(const model::SnapshotPtr& last, uint64_t now_ns,
+                                       int64_t wall_unix_ms) const {
+  auto out = std::make_shared<model::Snapshot>();
+  out->timestamp_unix_ms = wall_unix_ms;
+  // Rates between snapshots divide by the flow clock: keep the last tick's, the counts are its.
+  out->monotonic_ns = last ? last->monotonic_ns : now_ns;
+  std::map<std::string, const model::ServerEstimate*> previous;
+  if (last)
+    for (const auto& e : last->servers) previous.emplace(e.server_id, &e);
+  for (const auto& [id, server] : servers_) {
+    if (auto it = previous.find(id); it != previous.end()) {
+      model::ServerEstimate e = *it->second;
+      e.name = server.name.empty() ? id : server.name;  // a rename or relabel shows at once too
+      e.labels = server.labels;
+      out->servers.push_back(std::move(e));
+      continue;
+    }
+    model::ServerEstimate e;
+    e.server_id = id;
+    e.name = server.name.empty() ? id : server.name;
+    e.labels = server.labels;
+    e.known = false;
+    e.unknown_reason = "warming up: just discovered";
+    out->servers.push_back(std::move(e));
+  }
+  return out;
 }
 
 model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms,

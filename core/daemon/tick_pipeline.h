@@ -37,8 +37,16 @@ class TickPipeline {
 
   // Applies a registry change now (watched ports, estimator servers, added/removed events)
   // instead of at the next tick, so a new server's first packets are counted. Same thread as
-  // step(). Does nothing when the registry has not changed.
-  void follow_registry();
+  // step(). Returns false when the registry has not changed (or the kernel map could not be
+  // updated; the next tick retries).
+  bool follow_registry();
+
+  // `last` (the latest tick's snapshot) brought up to the server list just followed, without a
+  // tick: a new server appears at once, as unknown ("just discovered"), a withdrawn one goes, the
+  // others keep their estimates. So sinks show a discovery change within the loop's latency
+  // instead of up to one metrics interval later.
+  model::SnapshotPtr amend(const model::SnapshotPtr& last, uint64_t now_ns,
+                           int64_t wall_unix_ms) const;
 
   size_t last_flow_count() const { return records_.size(); }
 

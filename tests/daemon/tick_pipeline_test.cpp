@@ -157,5 +157,26 @@ TEST(TickPipeline, AServerThatLostAPortToAnotherIsUnknownNotZero) {
   EXPECT_EQ(snap->servers[1].unknown_reason, "port conflict: 27015/udp belongs to a-static/cs");
 }
 
+TEST(TickPipeline, AmendShowsADiscoveryChangeWithoutATick) {
+  Fixture f;
+  f.registry.add("docker", model::parse_server_spec("cs=27015/udp"));
+  f.pipeline.step(10 * kSecond, 0);
+  auto last = f.pipeline.step(100 * kSecond, 1000);
+  ASSERT_TRUE(last->servers[0].known);
+  auto mc = model::parse_server_spec("mc=25565/tcp");
+  mc.name = "Minecraft";
+  f.registry.add("docker", mc);
+  f.registry.remove("docker", "cs");
+  ASSERT_TRUE(f.pipeline.follow_registry());
+  auto amended = f.pipeline.amend(last, 101 * kSecond, 2000);
+  ASSERT_EQ(amended->servers.size(), 1u) << "cs is withdrawn at once";
+  EXPECT_EQ(amended->servers[0].server_id, "mc");
+  EXPECT_EQ(amended->servers[0].name, "Minecraft");
+  EXPECT_FALSE(amended->servers[0].known) << "a server just discovered is unknown, not 0";
+  EXPECT_EQ(amended->servers[0].unknown_reason, "warming up: just discovered");
+  EXPECT_EQ(amended->timestamp_unix_ms, 2000);
+  EXPECT_FALSE(f.pipeline.follow_registry()) << "nothing new: no second snapshot";
+}
+
 }  // namespace
 }  // namespace flowlens::daemon
