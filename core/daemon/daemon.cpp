@@ -220,6 +220,13 @@ class Daemon {
     h.flows = last_flows_.load();
     h.map_capacity = datapath_.map_size();
     h.plugins = plugins_.health();
+    const auto statuses = services_.statuses();
+    for (auto& p : h.plugins) {
+      if (auto it = statuses.find(p.instance); it != statuses.end()) {
+        p.status = it->second.status;
+        p.detail = it->second.detail;
+      }
+    }
     return to_json(h);
   }
 

@@ -23,6 +23,10 @@ json::object to_object(const InstanceHealth& p) {
   o["kind"] = p.kind;
   o["state"] = p.state;
   if (!p.error.empty()) o["error"] = p.error;
+  if (!p.status.empty()) {
+    o["status"] = p.status;
+    o["detail"] = p.detail;
+  }
   if (p.sink) {
     o["snapshots_delivered"] = p.sink->snapshots_delivered;
     o["snapshots_skipped"] = p.sink->snapshots_skipped;

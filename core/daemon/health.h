@@ -19,6 +19,8 @@ struct InstanceHealth {
   std::string state;                           // plugin_host::to_string(InstanceState)
   std::optional<plugin_host::SinkStats> sink;  // sinks only
   std::string error;                           // why it failed; "" unless state is "failed"
+  std::string status;                          // what the plugin says of itself; "" if nothing
+  std::string detail;                          // the sentence beside status
 };
 
 struct DaemonHealth {

@@ -31,6 +31,19 @@ void HostServicesImpl::set_health_provider(HealthFn fn) {
   health_ = std::move(fn);
 }
 
+void HostServicesImpl::set_status(const std::string& instance, std::string status,
+                                  std::string detail) {
+  std::lock_guard lock(status_mu_);
+  Status& s = statuses_[instance];
+  s.status = std::move(status);
+  s.detail = std::move(detail);
+}
+
+std::map<std::string, HostServicesImpl::Status> HostServicesImpl::statuses() const {
+  std::lock_guard lock(status_mu_);
+  return statuses_;
+}
+
 void HostServicesImpl::set_registry_listener(ChangeFn fn) {
   std::lock_guard lock(mu_);
   on_registry_change_ = std::move(fn);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,6 +46,14 @@ class HostServicesImpl : public plugin_host::HostServices {
   model::SnapshotPtr latest_snapshot() override;
   std::string health_json() override;
   std::chrono::milliseconds discovery_interval() const override { return discovery_interval_; }
+  void set_status(const std::string& instance, std::string status, std::string detail) override;
+
+  struct Status {
+    std::string status;
+    std::string detail;
+  };
+  // What each instance last said about itself; for the health.
+  std::map<std::string, Status> statuses() const;
 
  private:
   void registry_changed();
@@ -52,6 +61,8 @@ class HostServicesImpl : public plugin_host::HostServices {
   registry::ServerRegistry& registry_;
   const std::chrono::milliseconds discovery_interval_;
   ChangeFn on_registry_change_;
+  mutable std::mutex status_mu_;  // guards statuses_ (apart from mu_: read from health)
+  std::map<std::string, Status> statuses_;
   std::mutex mu_;  // guards latest_, on_event_, health_ and on_registry_change_
   model::SnapshotPtr latest_;
   EventFn on_event_;

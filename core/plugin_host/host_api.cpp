@@ -229,6 +229,13 @@ size_t c_health_json(flowlens_host_context* ctx, char* buf, size_t size) noexcep
   return text.size();
 }
 
+void c_set_status(flowlens_host_context* ctx, const char* status, const char* detail) noexcept {
+  char ignored[1];
+  guarded(ignored, 0, [&] {
+    ctx->services->set_status(ctx->instance, status ? status : "", detail ? detail : "");
+  });
+}
+
 }  // namespace
 
 HostApi::HostApi(std::string instance_name, HostServices& services)
@@ -249,6 +256,7 @@ HostApi::HostApi(std::string instance_name, HostServices& services)
   api_.snapshot_release = &c_snapshot_release;
   api_.health_json = &c_health_json;
   api_.discovery_interval_ms = static_cast<uint64_t>(services.discovery_interval().count());
+  api_.set_status = &c_set_status;
 }
 
 HostApi::~HostApi() = default;

@@ -44,6 +44,13 @@ class HostServices {
   // The daemon's health as a JSON object text (fields: health_json in flowlens/plugin.h). Not
   // pure, so services that have no daemon behind them (tests, tools) need not provide it.
   virtual std::string health_json() { return "{}"; }
+  // What `instance` says about its own condition (flowlens_host_api.set_status); shown in the
+  // health. Services without a health to show ignore it.
+  virtual void set_status(const std::string& instance, std::string status, std::string detail) {
+    (void)instance;
+    (void)status;
+    (void)detail;
+  }
   // How often polling discovery plugins rescan (core.discovery_interval), handed to every plugin
   // in flowlens_host_api.discovery_interval_ms.
   virtual std::chrono::milliseconds discovery_interval() const { return kDefaultDiscoveryInterval; }

@@ -104,6 +104,9 @@ void DockerDiscovery::report_down(const std::string& why) {
   down_reported_ = true;
   host_.warn("lost docker at " + settings_.docker_host.uri + ": " + why + "; keeping the " +
              std::to_string(published_.size()) + " servers known, reconnecting");
+  host_.set_status("degraded", "docker unreachable at " + settings_.docker_host.uri + ": " + why +
+                                   "; the last " + std::to_string(published_.size()) +
+                                   " servers are kept");
   try {
     host_.emit(FLOWLENS_EVENT_CUSTOM, "docker unreachable: " + why);
   } catch (const std::exception&) {  // an event that cannot be queued changes nothing here
@@ -169,6 +172,8 @@ asio::awaitable<void> DockerDiscovery::process() {
         if (reconnected && (down_reported_ || !connected_once_)) {
           host_.info("connected to docker at " + settings_.docker_host.uri + " (API " +
                      api_.substr(1) + "): " + std::to_string(published_.size()) + " servers");
+          host_.set_status("ok", "connected to docker at " + settings_.docker_host.uri + " (API " +
+                                     api_.substr(1) + ")");
         }
         down_reported_ = false;
         connected_once_ = true;

@@ -42,6 +42,10 @@ class RecordingServices : public HostServices {
     std::lock_guard lock(mutex_);
     calls_.push_back({instance, "replace", std::move(servers), {}});
   }
+  void set_status(const std::string& instance, std::string status, std::string detail) override {
+    std::lock_guard lock(mutex_);
+    logs_.push_back(instance + ": status " + status + ": " + detail);
+  }
   void emit_event(const std::string&, Event event) override {
     std::lock_guard lock(mutex_);
     events_.push_back(std::move(event));

@@ -112,5 +112,17 @@ TEST(HostApiHealth, PluginBuiltWithTheHelperGetsWhatHostServicesReturns) {
   inst.destroy();
 }
 
+TEST(HostApiStatus, APluginsOwnStatusReachesTheHostAndAnOlderHostIgnoresIt) {
+  RecordingServices services;
+  HostApi api("docker", services);
+  sdk::Host(api.get()).set_status("degraded", "docker unreachable");
+  EXPECT_TRUE(services.logged("docker: status degraded: docker unreachable"));
+  flowlens_host_api older = *api.get();
+  older.struct_size = offsetof(flowlens_host_api, set_status);  // a 1.1-sized table
+  older.set_status = nullptr;
+  sdk::Host(&older).set_status("ok");  // must not call through a field the host never wrote
+  EXPECT_FALSE(services.logged("status ok"));
+}
+
 }  // namespace
 }  // namespace flowlens::plugin_host

@@ -118,6 +118,12 @@ TEST_F(PluginSetTest, AnInstanceThatFailedToStartIsListedAsFailedWithWhy) {
             std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("tick_duration_seconds":null)"), std::string::npos) << json;
+  daemon.plugins[0].status = "degraded";
+  daemon.plugins[0].detail = "docker unreachable";
+  EXPECT_NE(to_json(daemon).find(R"("state":"started","status":"degraded",)"
+                                 R"("detail":"docker unreachable"})"),
+            std::string::npos)
+      << to_json(daemon);
   daemon.tick_duration_seconds = 0.0042;
   EXPECT_NE(to_json(daemon).find(R"("tick_duration_seconds":0.004,)"), std::string::npos);
   set.stop_all();

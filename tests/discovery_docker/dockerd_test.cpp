@@ -215,6 +215,10 @@ TEST_F(DockerdTest, DockerdRestartKeepsServersThenResyncs) {
   EXPECT_EQ(services_.count_logs(plugin_host::LogLevel::kWarn, "lost docker"), 1)
       << "logged once, not once per retry\n"
       << services_.all_logs();
+  const auto down = services_.statuses();
+  ASSERT_FALSE(down.empty());
+  EXPECT_EQ(down.back().rfind("degraded: docker unreachable at unix://", 0), 0u)
+      << "/health says why the servers are stale: " << down.back();
 
   dockerd().start_daemon();
   // After its restart dockerd runs only the container with a restart policy. The full list on
@@ -224,6 +228,8 @@ TEST_F(DockerdTest, DockerdRestartKeepsServersThenResyncs) {
       services_.wait_logs(plugin_host::LogLevel::kInfo, "connected to docker", 2, kReconnectWithin))
       << services_.all_logs();
   EXPECT_TRUE(services_.wait_absent("goes", kReconnectWithin)) << services_.all_logs();
+  EXPECT_EQ(services_.statuses().back().rfind("ok: connected to docker", 0), 0u)
+      << services_.statuses().back();
   EXPECT_TRUE(services_.servers().contains("keeps"));
   const auto removed = services_.removed();
   EXPECT_EQ(std::count(removed.begin(), removed.end(), "keeps"), 0)

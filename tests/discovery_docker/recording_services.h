@@ -18,6 +18,16 @@ class RecordingServices : public plugin_host::HostServices {
  public:
   using Servers = std::map<std::string, model::Server>;
 
+  void set_status(const std::string&, std::string status, std::string detail) override {
+    std::lock_guard lock(mu_);
+    statuses_.push_back(status + ": " + detail);
+    changed();
+  }
+  std::vector<std::string> statuses() {
+    std::lock_guard lock(mu_);
+    return statuses_;
+  }
+
   void log(const std::string&, plugin_host::LogLevel level, std::string_view message) override {
     std::lock_guard lock(mu_);
     logs_.push_back({level, std::string(message)});
@@ -109,6 +119,7 @@ class RecordingServices : public plugin_host::HostServices {
   std::mutex mu_;
   std::condition_variable cv_;
   Servers servers_;
+  std::vector<std::string> statuses_;  // "status: detail", in the order they were set
   std::vector<std::string> removed_;
   std::map<std::string, std::chrono::system_clock::time_point> published_at_;
   std::vector<std::pair<plugin_host::LogLevel, std::string>> logs_;

@@ -331,8 +331,9 @@ typedef struct flowlens_host_api {
    *       "stopped", "failed", ...), and for sinks: "snapshots_delivered", "snapshots_skipped"
    *       (replaced by a newer one before the sink took them), "events_delivered",
    *       "events_dropped" (oldest dropped from the sink's full event queue), "failures"
-   *       (callbacks that returned an error). Instances that failed to load, be created or
-   *       start follow with "state": "failed" and "error" (1.2). */
+   *       (callbacks that returned an error); "status" and "detail" when the plugin set them
+   *       (set_status, 1.2). Instances that failed to load, be created or start follow with
+   *       "state": "failed" and "error" (1.2). */
   size_t (*health_json)(flowlens_host_context* context, char* buf, size_t size);
 
   /* ---- v1.2, set by a 1.2 host: check FLOWLENS_HAS_FIELD ---- */
@@ -341,6 +342,15 @@ typedef struct flowlens_host_api {
    * discovery plugin rescans. A plugin's own interval key, where it has one, overrides it; from an
    * older host (field absent) a plugin uses its own default. */
   uint64_t discovery_interval_ms;
+
+  /* Sets what this instance reports about its own condition in the daemon's health (its entry in
+   * health_json's "plugins": "status" and "detail"), for what only the plugin knows: "degraded"
+   * with "dockerd unreachable at unix:///var/run/docker.sock: connection refused", then "ok"
+   * with "" once it is back. Required: no (check FLOWLENS_HAS_FIELD and NULL). Args: status, a
+   * short word ("ok", "degraded", "failing"), not NULL; detail, one sentence, may be NULL or "".
+   * Both are copied; the caller keeps ownership. Returns nothing. Threads: any. An instance that
+   * never calls it shows no status. */
+  void (*set_status)(flowlens_host_context* context, const char* status, const char* detail);
 } flowlens_host_api;
 
 /* ===== Plugin descriptor =====================================================================

@@ -204,6 +204,13 @@ class Host {
   // The interval an older host's daemon defaults to as well.
   static constexpr std::chrono::milliseconds kDefaultDiscoveryInterval{30'000};
 
+  // What this instance reports about itself in the daemon's health ("degraded", "dockerd
+  // unreachable: ..."; "ok" once it is back). Does nothing on a host older than ABI 1.2.
+  void set_status(const std::string& status, const std::string& detail = {}) const noexcept {
+    if (FLOWLENS_HAS_FIELD(flowlens_host_api, api_, set_status) && api_->set_status)
+      api_->set_status(api_->context, status.c_str(), detail.c_str());
+  }
+
   // True when the host offers health_json (ABI 1.1 and later).
   bool has_health_json() const noexcept {
     return FLOWLENS_HAS_FIELD(flowlens_host_api, api_, health_json) && api_->health_json;
