@@ -4,6 +4,8 @@
 
 #include <iostream>
 #include <memory>
+#include <set>
+#include <string_view>
 #include <system_error>
 
 #include "config/estimator_section.h"
@@ -15,35 +17,48 @@ namespace flowlens::config {
 
 namespace {
 
+// Runs one instance's section through its plugin and writes what it said to `err`, each line
+// after `prefix` ("" for an error, "warning: " for a disabled instance). Returns whether the
+// plugin refused it.
+bool probe_instance(const PluginInstanceConfig& inst, const std::filesystem::path& plugin_dir,
+                    std::ostream& err, std::string_view prefix) {
+  const std::string where = "plugins." + inst.name;
+  const std::string plugin = inst.plugin + (inst.enabled ? "" : ", disabled");
+  ProbeResult r =
+      probe_plugin(plugin_file(plugin_dir, inst.plugin), inst.plugin, inst.name, inst.config_json);
+  for (const auto& line : r.log)
+    if (line.starts_with("warn") || line.starts_with("error"))
+      err << prefix << inst.pos.to_string() << ": " << where << ": plugin says " << line << '\n';
+  if (r.error.empty()) return false;
+  if (r.config_rejected) {
+    // The message starts with the key path of the offending value (the ABI's error form).
+    const ConfigNode* at = find_error_path(inst.config_node, r.error);
+    const SourcePos& pos = at ? at->pos() : inst.pos;
+    err << prefix << pos.to_string() << ": " << where << ".config (" << plugin << "): " << r.error
+        << '\n';
+  } else {
+    err << prefix << inst.pos.to_string() << ": " << where << ": plugin '" << plugin << "' ("
+        << plugin_file(plugin_dir, inst.plugin).string() << "): " << r.error << '\n';
+  }
+  return true;
+}
+
 // Checks every enabled, installed instance through its plugin. Returns the error count.
 size_t check_plugins(const Config& cfg, const std::filesystem::path& plugin_dir,
                      std::ostream& err) {
   Config located = cfg;
   located.core.plugin_dir = plugin_dir.string();
-  PluginSelection sel = select_available_plugins(located, list_installed_plugins(plugin_dir));
+  const std::set<std::string> installed = list_installed_plugins(plugin_dir);
+  PluginSelection sel = select_available_plugins(located, installed);
   for (const auto& w : sel.warnings) err << "warning: " << w << " (its section is not checked)\n";
 
   size_t errors = 0;
-  for (const auto& inst : sel.to_load) {
-    const std::string where = "plugins." + inst.name;
-    ProbeResult r = probe_plugin(plugin_file(plugin_dir, inst.plugin), inst.plugin, inst.name,
-                                 inst.config_json);
-    for (const auto& line : r.log)
-      if (line.starts_with("warn") || line.starts_with("error"))
-        err << inst.pos.to_string() << ": " << where << ": plugin says " << line << '\n';
-    if (r.error.empty()) continue;
-    ++errors;
-    if (r.config_rejected) {
-      // The message starts with the key path of the offending value (the ABI's error form).
-      const ConfigNode* at = find_error_path(inst.config_node, r.error);
-      const SourcePos& pos = at ? at->pos() : inst.pos;
-      err << pos.to_string() << ": " << where << ".config (" << inst.plugin << "): " << r.error
-          << '\n';
-    } else {
-      err << inst.pos.to_string() << ": " << where << ": plugin '" << inst.plugin << "' ("
-          << plugin_file(plugin_dir, inst.plugin).string() << "): " << r.error << '\n';
-    }
-  }
+  for (const auto& inst : sel.to_load) errors += probe_instance(inst, plugin_dir, err, "") ? 1 : 0;
+  // A disabled section is what an operator enables later (the shipped examples): say now what
+  // would fail then, without failing a configuration that runs as it is.
+  for (const auto& inst : located.plugins)
+    if (!inst.enabled && installed.contains(inst.plugin))
+      probe_instance(inst, plugin_dir, err, "warning: ");
   return errors;
 }
 

@@ -91,6 +91,25 @@ TEST(CheckConfig, PluginRejectionIsPinnedToTheOffendingLine) {
       << r.err;
 }
 
+TEST(CheckConfig, ADisabledSectionIsCheckedAndItsErrorIsAWarning) {
+  TempDir dir;
+  std::string file = dir.write("20-static.yaml",
+                               "plugins:\n"
+                               "  spare:\n"
+                               "    plugin: discovery-static\n"
+                               "    enabled: false\n"
+                               "    config:\n"
+                               "      servers:\n"
+                               "        - {id: cs, endpoints: [\"27015\"]}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigOk) << "a disabled instance does not run: " << r.err;
+  EXPECT_NE(r.err.find("warning: " + file +
+                       ":7:32: plugins.spare.config (discovery-static, "
+                       "disabled): servers[0].endpoints[0]: expected PORT/PROTO"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(CheckConfig, NotInstalledPluginIsAWarningNotAFailure) {
   TempDir dir;
   dir.write("10.yaml", "plugins: {hooks: {plugin: sink-nonexistent, config: {url: x}}}\n");
