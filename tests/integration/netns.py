@@ -82,6 +82,22 @@ class TestHosts:
         return out.strip()
 
 
+# The players the end-to-end tests start: cs (27015/udp) gets 3, two behind one IPv4 address as
+# behind a NAT and one over IPv6; mc (25565/tcp) gets 2, one per family.
+PLAYER_MIX = (("udp", 27015, CLIENT_V4[0], SERVER_V4, 2), ("udp", 27015, CLIENT_V6[0], SERVER_V6, 1),
+              ("tcp", 25565, CLIENT_V4[1], SERVER_V4, 1), ("tcp", 25565, CLIENT_V6[1], SERVER_V6, 1))
+PLAYERS_EXPECTED = {"cs": 3, "mc": 2}
+GAME_TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "game_traffic.py")
+
+
+def start_players(hosts, seconds, rate=25):
+    """Starts the PLAYER_MIX clients in the client namespace for `seconds`; returns the processes."""
+    return [hosts.popen_in(hosts.cli, sys.executable, GAME_TRAFFIC, "client", "--proto", proto, "--server", dst,
+                           "--port", str(port), "--source", src, "--per-source", str(n), "--rate", str(rate),
+                           "--seconds", str(seconds))
+            for proto, port, src, dst, n in PLAYER_MIX]
+
+
 def stop_daemon(proc, timeout):
     """SIGTERM, then wait up to `timeout` s: (exit status or a sentence, what it wrote on stderr)."""
     proc.send_signal(signal.SIGTERM)

@@ -19,10 +19,8 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-from netns import (CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, report,  # noqa: E402
-                   require_privileges, stop_daemon)
+from netns import GAME_TRAFFIC, TestHosts, report, require_privileges, start_players, stop_daemon  # noqa: E402
 
-TRAFFIC = os.path.join(os.path.dirname(HERE), "integration", "game_traffic.py")
 # Inside the game host's namespace, where everything here listens: its loopback is the test's own.
 SINK_PORT, PROM_PORT = 19110, 19090
 TOKEN = "scrape-secret"
@@ -145,7 +143,7 @@ def main():
         check = subprocess.run([flowlensd, "check-config", "--conf-dir", conf], capture_output=True, text=True)
         if check.returncode != 0:
             failures.append(f"check-config rejected the test config: {check.stdout}{check.stderr}")
-        server = hosts.popen_in(hosts.srv, sys.executable, TRAFFIC, "serve", "--udp", "27015", "--tcp", "25565",
+        server = hosts.popen_in(hosts.srv, sys.executable, GAME_TRAFFIC, "serve", "--udp", "27015", "--tcp", "25565",
                                 "--seconds", str(PLAY_SECONDS + 60), stdout=subprocess.PIPE, text=True)
         assert server.stdout.readline().strip() == "ready"
         start = time.time()
@@ -161,13 +159,7 @@ def main():
             time.sleep(2)
             if daemon.poll() is not None:
                 raise RuntimeError(f"flowlensd exited at start: {daemon.stderr.read()}")
-            clients = [hosts.popen_in(hosts.cli, sys.executable, TRAFFIC, "client", "--proto", proto, "--server",
-                                      dst, "--port", str(port), "--source", src, "--per-source", str(n),
-                                      "--rate", "25", "--seconds", str(PLAY_SECONDS))
-                       for proto, port, src, dst, n in (("udp", 27015, CLIENT_V4[0], SERVER_V4, 2),
-                                                        ("udp", 27015, CLIENT_V6[0], SERVER_V6, 1),
-                                                        ("tcp", 25565, CLIENT_V4[1], SERVER_V4, 1),
-                                                        ("tcp", 25565, CLIENT_V6[1], SERVER_V6, 1))]
+            clients = start_players(hosts, PLAY_SECONDS)
             # Clients of the sink that hang, from the warm-up on: they hold connections, not the
             # sink's delivery thread, the estimator or Prometheus's own scrapes.
             hanging = hosts.popen_in(hosts.srv, sys.executable, "-c", HANGING, str(PLAY_SECONDS), "20")

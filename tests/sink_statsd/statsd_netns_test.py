@@ -16,10 +16,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from netns import (CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, TestHosts, report,  # noqa: E402
-                   require_privileges, stop_daemon)
+from netns import GAME_TRAFFIC, TestHosts, report, require_privileges, start_players, stop_daemon  # noqa: E402
 
-TRAFFIC = os.path.join(HERE, "..", "integration", "game_traffic.py")
 BACKEND = os.path.join(HERE, "flush_to_file_backend.js")
 PLAY_SECONDS = 30
 # Inside the game host's namespace, which has only its own loopback: fixed ports are free.
@@ -109,7 +107,7 @@ def main():
         statsd = hosts.popen_in(hosts.srv, "node", os.path.join(statsd_dir, "stats.js"),
                                 os.path.join(work, "statsd.js"), stdout=statsd_log, stderr=subprocess.STDOUT)
         hang = hosts.popen_in(hosts.srv, sys.executable, "-c", HANG, seconds, stdout=subprocess.PIPE, text=True)
-        server = hosts.popen_in(hosts.srv, sys.executable, TRAFFIC, "serve", "--udp", "27015", "--tcp", "25565",
+        server = hosts.popen_in(hosts.srv, sys.executable, GAME_TRAFFIC, "serve", "--udp", "27015", "--tcp", "25565",
                                 "--seconds", seconds, stdout=subprocess.PIPE, text=True)
         assert hang.stdout.readline().strip() == "ready"
         assert server.stdout.readline().strip() == "ready"
@@ -122,13 +120,7 @@ def main():
             time.sleep(3)
             if daemon.poll() is not None:
                 raise RuntimeError(f"flowlensd exited at start: {open(daemon_log_path).read()}")
-            clients = [hosts.popen_in(hosts.cli, sys.executable, TRAFFIC, "client", "--proto", proto, "--server",
-                                      dst, "--port", str(port), "--source", src, "--per-source", str(n),
-                                      "--rate", "25", "--seconds", str(PLAY_SECONDS))
-                       for proto, port, src, dst, n in (("udp", 27015, CLIENT_V4[0], SERVER_V4, 2),
-                                                        ("udp", 27015, CLIENT_V6[0], SERVER_V6, 1),
-                                                        ("tcp", 25565, CLIENT_V4[1], SERVER_V4, 1),
-                                                        ("tcp", 25565, CLIENT_V6[1], SERVER_V6, 1))]
+            clients = start_players(hosts, PLAY_SECONDS)
             time.sleep(18)
             before = len(flushes(flush_file))
             time.sleep(8.5)
