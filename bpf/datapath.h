@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The daemon's one handle on the kernel side: loads the embedded program, pins its maps, attaches
 // it to an interface, and exposes the watched-ports set and the flow table. Destroying it (or
 // detach()) removes the TC filters; pinned maps stay so the next start keeps the counts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Which interface carries the host's default route: the daemon's interface when none is set.
 #pragma once
 

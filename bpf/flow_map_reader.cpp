@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/flow_map_reader.h"
 
 #include <bpf/bpf.h>

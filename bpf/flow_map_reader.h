@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // model::FlowTable over the kernel's flow map: one bpf_map_lookup_batch pass per read, batch
 // deletes for erase. Falls back to a key walk on kernels without batch operations.
 #pragma once

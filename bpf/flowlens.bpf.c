@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0-only)
 /*
  * FlowLens kernel program: counts packets of game flows on TC clsact ingress and egress.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0-only) */
 /*
  * The one definition of what the kernel program and userspace exchange: map keys, map values and
  * the per-packet accounting both sides apply. The kernel program (flowlens.bpf.c) updates flow

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0-only)
 /*
  * The clock probe: reads jiffies and CLOCK_MONOTONIC back to back so the loader can work out how
  * jiffies map onto monotonic nanoseconds (bpf/jiffies_clock.cpp) before loading flowlens.bpf.c.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0-only)
 /* The floor for flowlens-bench: a TC program that does nothing, run on the same frames as
  * flowlens.bpf.c so per-packet costs read as a ratio to the cost of running any program. */
 #include <linux/bpf.h>

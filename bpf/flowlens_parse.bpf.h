@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0-only) */
 /*
  * Packet parsing for flowlens.bpf.c: one small parser per header, each returning at its first
  * failed bounds check. Fills struct flowlens_pkt with the flow key as seen from the client.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/interface_lock.h"
 
 #include <fcntl.h>

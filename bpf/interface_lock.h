@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One flowlensd per interface. A second daemon attaching to the same interface would replace the
 // first one's TC filters (same handle and priority) and, when it exits, leave the first counting
 // nothing while it still reports itself attached. The lock is an flock on a file named for the

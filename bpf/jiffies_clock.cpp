@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/jiffies_clock.h"
 
 #include <bpf/bpf.h>

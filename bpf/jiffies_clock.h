@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // How the kernel program times packets without a helper call. The verifier turns bpf_jiffies64()
 // into a plain load, where bpf_ktime_get_coarse_ns() is a helper call costing about 20 ns, a
 // quarter of what a watched packet costs in all. While the kernel's tick runs in oneshot mode

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/libbpf_log.h"
 
 #include <bpf/libbpf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Routes libbpf's own messages (verifier log included) into spdlog at the matching level.
 #pragma once
 

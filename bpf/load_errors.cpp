@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/load_errors.h"
 
 #include <linux/capability.h>

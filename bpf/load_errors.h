@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Turns the usual reasons a BPF datapath cannot start into one clear line for the operator.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Map pinning under bpffs, so a daemon restart (or a crash and restart) keeps the kernel's counts.
 #pragma once
 

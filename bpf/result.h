@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Errors of the BPF loader: each carries the step that failed and the errno, so the one place that
 // handles it can log a single line saying where and why.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // RAII owner of one bpftool-generated skeleton (struct X with C++ statics open/load/destroy).
 // Steps run in order open -> configure (caller, between open and load) -> load; each returns its
 // own Error with the step name and errno. Attaching TC programs is TcAttachment's job, because

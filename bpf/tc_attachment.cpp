@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/tc_attachment.h"
 
 #include <bpf/libbpf.h>

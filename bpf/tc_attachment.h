@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Attaches FlowLens's ingress and egress programs to one interface's clsact hook and, on
 // destruction, removes exactly what it added: its two filters, and the clsact qdisc only if it
 // created it. Another tool's filters and a clsact that was already there stay untouched.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The set of (port, protocol) pairs the kernel program counts: the watched-ports hash map (the
 // record, with each port's server index) and its bitmap mirror that packets actually test.
 #pragma once

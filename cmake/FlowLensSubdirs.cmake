@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # flowlens_add_subdirectories(): adds every direct subfolder that has a CMakeLists.txt, so a new
 # component (a core library, a plugin, a test suite) is one new folder and no edit elsewhere.
 function(flowlens_add_subdirectories)

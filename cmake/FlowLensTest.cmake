@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # flowlens_add_test(NAME SOURCES src... [LIBS lib...] [PRIVILEGED] [LABELS l...] [TIMEOUT s])
 # One GoogleTest binary registered as one ctest. PRIVILEGED tests need root (BPF, namespaces,
 # dockerd); they skip without it unless FLOWLENS_REQUIRE_PRIVILEGED=1, then they fail.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Configures and builds FlowLens. Usage: scripts/build.sh [BUILD_DIR] [extra cmake args...]
 # BUILD_DIR defaults to build/. The build is incremental: a second run only rebuilds what changed.
 set -euo pipefail

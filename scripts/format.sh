@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Formats every project C/C++ source with the repository's .clang-format.
 #   scripts/format.sh          rewrite files in place
 #   scripts/format.sh --check  list unformatted files and exit 1 if any (ctest runs this)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs every Debian 12 package FlowLens needs to build, run and test. Idempotent: packages
 # already present are skipped, so a second run costs one dpkg query.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what FlowLens needs, builds it and runs flowlensd in the foreground on the shipped
 # conf.d/ defaults. Run as root on Debian 12. Extra arguments go to `flowlensd run`, e.g.
 #   scripts/run.sh --interface eth0 --log-level debug

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what the tests need, builds everything and runs every test with ctest.
 # Run as root on Debian 12: the BPF and network-namespace tests need it. With
 # FLOWLENS_REQUIRE_PRIVILEGED=1 a privileged test that cannot run fails instead of skipping.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "config/check_config_command.h"
 
 #include <CLI/CLI.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // `flowlensd check-config`: validates the configuration the daemon would run with, including
 // each plugin instance's own section (through the plugin's create, which opens nothing), without
 // network or BPF and without root. Exit codes: 0 valid, 1 invalid, 2 usage.

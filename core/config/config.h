@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // FlowLens configuration as plain data. Every member has a default, named below, so a value-
 // initialised Config is the configuration of a host with an empty conf.d/. Parsing lives in the
 // loaders (conf_dir_loader.h, original_config.h); nothing here reads files.

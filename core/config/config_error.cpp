@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "config/config_error.h"
 
 namespace flowlens::config {

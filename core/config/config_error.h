@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Where a configuration value came from, and the error type every loader throws. Positions
 // survive merging so that a message still points into the file that set the value.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "config/config_node.h"
 
 #include <yaml-cpp/yaml.h>

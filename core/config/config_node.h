@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The configuration as a tree that remembers, for every value, the file:line:column it came from.
 // yaml-cpp's Mark has no file name and is lost once nodes from several files are merged, so each
 // file is converted into this tree first and the merge happens here.

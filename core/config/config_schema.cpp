@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "config/config_schema.h"
 
 #include <boost/json.hpp>

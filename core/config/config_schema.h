@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The conf.d/ schema: turns a merged ConfigNode tree into a Config, strictly. conf.d/README.md
 // documents the same keys for operators; keep the two in step.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "config/estimator_section.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Applies the `estimator:` section to the estimator's own EstimatorConfig, through the
 // estimator's key table (core/estimator/config_keys.h), so the keys and their checks have one
 // owner while errors still get this file's file:line:column.

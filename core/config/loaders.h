@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The two ways the daemon gets its configuration: a conf.d/ directory (the normal one) or the
 // original FlowLens config.yaml given with --config. Both return the same Config.
 #pragma once

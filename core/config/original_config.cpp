@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Mapping of the original config.yaml:
 //   interface, ebpf_map_size, metrics_interval, discovery_interval, log_level -> core
 //   player_activity_threshold, min_packets_threshold, min_bytes_threshold    -> checked, kept in

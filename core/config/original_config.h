@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The original FlowLens config.yaml: its keys and where each one lands in a Config. Kept in one
 // place so the plugin and estimator owners can see which of their keys this mapping writes.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Which configured plugin instances can run on this host. A config may name a plugin that is not
 // installed (the original config.yaml always implies discovery-docker); the daemon then warns
 // once per missing plugin and runs the rest.

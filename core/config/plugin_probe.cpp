@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Goes through the plugin host, so check-config applies exactly the checks the daemon applies at
 // load (RTLD_NOW, ABI major, trusted file, required callbacks), then creates the instance and
 // destroys it without ever starting it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // check-config's view of a plugin: load the .so, run the instance's config through the plugin's
 // own create() and destroy it again. The ABI promises create opens no socket and starts no
 // thread, so this validates a plugin section without touching the network.

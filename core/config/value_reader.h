@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Strict, typed reads from a ConfigNode map. Every read names the key path and the position of
 // the offending value; keys nobody asked for are reported by finish() as unknown.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/alert_test_command.h"
 
 #include <CLI/CLI.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // `flowlensd alert-test`: sends one test message through every configured sink that can send one
 // (sink-webhook's webhooks, ...) and prints what each destination answered, so an operator sees a
 // wrong URL or token before the first real alert is lost. Exit codes: 0 every destination

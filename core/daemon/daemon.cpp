@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/daemon.h"
 
 #include <boost/asio/io_context.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // `flowlensd run`: load the configuration, attach the datapath, start the plugins and publish
 // an estimate every metrics_interval until SIGINT or SIGTERM.
 #pragma once

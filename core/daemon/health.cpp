@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/health.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The daemon's health as plugins read it through health_json (flowlens/plugin.h documents the
 // fields): gathered by the Daemon and PluginSet, rendered here as one JSON object text.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/host_services_impl.h"
 
 #include <spdlog/spdlog.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The daemon's side of the plugin host API: discovery publishes into the registry (one source per
 // instance), events fan out to every sink's queue, the latest snapshot is shared by pointer.
 #pragma once

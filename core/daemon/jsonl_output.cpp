@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/jsonl_output.h"
 
 #include "model/tick_line.h"

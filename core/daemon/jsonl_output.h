@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // `run --jsonl`: every tick as one JSON line on stdout, the format `flowlensd replay` prints, so
 // live output and replay output can be compared line for line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/logging.h"
 
 #include <spdlog/sinks/stdout_color_sinks.h>

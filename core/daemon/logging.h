@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Process-wide logging: spdlog to stderr (journald adds its own timestamps under systemd).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flowlensd: the FlowLens daemon and its tools. Each command registers itself on the CLI.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>

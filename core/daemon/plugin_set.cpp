@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/plugin_set.h"
 
 #include <spdlog/spdlog.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The configured plugin instances of a running daemon: loaded, created and started in config
 // order, each sink with its own delivery thread, stopped in reverse order. health() and
 // post_event() may be called from plugin threads while the control thread starts or stops the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The configuration `run` works with: conf.d/ or --config, then the command line's overrides.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What `flowlensd run` was asked on its command line; the config files fill in the rest.
 #pragma once
 

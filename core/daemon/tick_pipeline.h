@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One estimator tick, the same every second: follow registry changes (watched ports, estimator
 // servers), read the flow table, estimate, erase what the estimator no longer needs. Holds no
 // clock and no I/O of its own, so tests drive it with any FlowTable.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // EstimatorConfig by name: the keys an operator writes in the config file or passes to
 // `replay --estimator-option KEY=VALUE`, with their defaults and one-line meaning.
 #pragma once

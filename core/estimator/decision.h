@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Why a flow counts as a player or not: the structured record behind `replay --explain` and the
 // live debug log.
 #pragma once

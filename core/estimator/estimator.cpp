@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "estimator/estimator.h"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The estimator: turns flow records into per-server player counts, tick after tick. The same code
 // runs live (records from the kernel map, now = CLOCK_MONOTONIC) and in replay (records from a
 // capture, now = capture time).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Every threshold the estimator uses, with the default it ships with. The defaults are what the
 // accuracy suite is scored on; an operator overrides any of them by name (config_keys.h).
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The per-flow rules, free of any state: what one flow record shows at one instant, whether that
 // makes a player, and whether a counted session is over. Session bookkeeping is in estimator.cpp.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Roaming: a player whose address or port changes (new network, NAT rebinding, reconnect) shows
 // as one endpoint going quiet and a new one starting. Each tick, per server, the endpoints that
 // just went quiet are paired with the young endpoints that started after them; the session moves,

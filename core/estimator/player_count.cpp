@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "estimator/player_count.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // From the counted flows of one server to a player count: one player per client endpoint, except
 // that one address talking to several ports of the same server (a game using TCP and UDP, a game
 // port plus a voice port) is as many players as its busiest port has endpoints, not the sum.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Server pauses: a map change, a save or a hitch makes the server stop sending to every player at
 // once, and the players' clients wait quietly. Seen per flow it looks like every player leaving in
 // the same second; seen per server it is not. Sessions that would end because both sides went

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Internal to the estimator: what one tick gathers per server while it walks the flows.
 #pragma once
 

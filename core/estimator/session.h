@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the estimator remembers about one client endpoint between ticks. Only flows that have
 // counted at some point get a Session; noise (queries, scans, floods) is judged from its record.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A flow as the estimator sees it: the kernel's key and value, from the BPF map or from replay.
 #pragma once
 

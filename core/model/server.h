@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A game server as discovery describes it: which (port, protocol) pairs carry its traffic.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "model/server_spec.h"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Parses the command-line server form `ID=PORT/PROTO[,PORT/PROTO...]` (ports may be ranges,
 // `27015-27016/udp`), shared by `run --server` and `replay --server`.
 #pragma once

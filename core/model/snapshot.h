@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One tick's estimate for every known server. Published immutable: readers share it by pointer.
 #pragma once
 

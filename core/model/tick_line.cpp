@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "model/tick_line.h"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One tick as the JSON line both `flowlensd run --jsonl` and `flowlensd replay` print, the
 // accuracy suite's format, so a live host and its capture can be compared line for line:
 //   {"t": 1700000042.5, "servers": [{"server_id": "cs", "active_players": 3, "unique_ips": 3,

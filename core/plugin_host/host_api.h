@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The host side of flowlens_host_api for one plugin instance: the C function table handed to
 // create, whose functions validate and copy their arguments and call HostServices.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the daemon offers plugins, as a C++ interface. The daemon implements it once; the plugin
 // host turns each instance's C calls (flowlens_host_api) into calls on it, tagged with the
 // instance's name. Methods may be called from any plugin thread concurrently, so the

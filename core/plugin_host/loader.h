@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Loads a plugin shared object and checks it against the ABI before any of its code but the
 // entry point runs. Libraries stay loaded until the process exits: a plugin's threads, atexit
 // handlers or static destructors may still reference its code, and unloading buys nothing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The one exception type the plugin host throws: its message names the file or instance and the
 // cause, ready to log as is.
 #pragma once

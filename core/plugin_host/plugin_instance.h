@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One configured instance of a plugin ("jsonapi" of plugin "sink-jsonapi"), driving the plugin's
 // lifecycle: create -> start -> stop -> destroy. Every failure becomes a PluginError naming the
 // instance, the plugin and the plugin's own message. Lifecycle calls come from one control

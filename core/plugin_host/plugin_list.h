@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What `flowlensd plugins` shows: every .so in a directory, loaded and checked, with the reason
 // for each one refused.
 #pragma once

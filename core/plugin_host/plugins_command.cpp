@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "plugin_host/plugins_command.h"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // `flowlensd plugins`: lists the plugins installed in a directory with their ABI and version.
 #pragma once
 

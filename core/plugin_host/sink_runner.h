@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Delivers snapshots and events to one sink instance on the sink's own thread, so a slow or
 // stuck sink never stalls the estimator or another sink. Snapshots: a one-slot mailbox where the
 // latest wins (a sink that falls behind skips to the newest). Events: a bounded queue that drops

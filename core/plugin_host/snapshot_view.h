@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The C view (flowlens_snapshot) of a model::Snapshot, for plugins. It shares the snapshot rather
 // than copying strings, and stays valid as long as this object lives.
 #pragma once

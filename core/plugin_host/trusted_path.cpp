@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "plugin_host/trusted_path.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Loading a library runs its code with the daemon's privileges, so a plugin file, and the
 // directory it sits in, must not be writable by anyone who could not already change the daemon.
 #pragma once

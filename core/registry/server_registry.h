@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The merged view of every discovery source: which servers exist and which (port, protocol) pairs
 // belong to which server. Discovery plugins publish per source; the daemon reads a consistent
 // snapshot of the merge to program the watched-ports BPF map and the estimator.

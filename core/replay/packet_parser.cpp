@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "replay/packet_parser.h"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Frame parsing for replay, mirroring the kernel program (bpf/flowlens.bpf.c): Ethernet with up to
 // two 802.1Q/802.1ad tags, IPv4 (IHL honoured, non-first fragments skipped), IPv6 with up to four
 // extension headers (non-first fragments skipped), then TCP or UDP. Anything else is skipped.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "replay/pcap_reader.h"
 
 #include <pcap/pcap.h>

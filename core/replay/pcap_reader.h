@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Reads a capture file with libpcap: classic pcap (micro- or nanosecond) and pcapng, Ethernet
 // link type only, timestamps in nanoseconds.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // `flowlensd replay`: runs the estimator over a capture file instead of the kernel's flow map.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "replay/replay_flow_table.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // model::FlowTable fed from a capture: each packet is accounted with flowlens_account(), the same
 // function the kernel applies, so the estimator sees the records live mode would give it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "replay/replay_runner.h"
 
 #include <boost/unordered/unordered_flat_map.hpp>

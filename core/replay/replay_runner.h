@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The replay driver: a capture through the same Estimator as live mode, tick by tick in capture
 // time, written as the accuracy suite's JSON Lines (../shared/accuracy/README.md):
 //   {"t": T, "servers": [{"server_id", "active_players", "unique_ips", "total_bytes", "known"}]}

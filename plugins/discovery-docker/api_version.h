@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Engine API version negotiation: speak min(server's version, the newest we know), never below
 // the server's minimum (Docker 29 refuses anything under 1.44; Debian's 20.10 speaks 1.41).
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the plugin needs to know about one container, read from either shape the Engine gives:
 // an entry of GET /containers/json (no hostname, no environment) or GET /containers/{id}/json
 // (everything). Both parsers are tolerant of fields they do not use and strict about the ones

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // discovery-docker: game servers from the containers of a Docker Engine, kept current by its
 // event stream (a full re-list only on connect and every `interval`, as a safety net).
 //

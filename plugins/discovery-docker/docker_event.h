@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One line of GET /events. Read by Type, Action (before any ':', as in "exec_start: sh") and
 // Actor: Docker 29 (API 1.52) no longer sends the old status/id/from fields.
 #pragma once

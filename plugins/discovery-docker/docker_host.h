@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Where the Docker Engine API is: `unix:///path` or `tcp://host[:port]` (plain HTTP). Anything
 // else (ssh://, npipe://, fd://, a context name) is refused when the instance is created.
 #pragma once

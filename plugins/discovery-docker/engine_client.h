@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // HTTP/1.1 to the Docker Engine API over a unix or tcp stream socket (Boost.Beast). Every
 // request is bounded in time and size; the /events stream is bounded per line only, since it
 // stays silent for as long as nothing happens.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Container -> game server: does the container match the label selection, what is its server
 // id, and which (port, protocol) pairs are its game ports.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "server_table.h"
 
 namespace flowlens::discovery_docker {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The servers the plugin wants published, with the grace period: a container that dies keeps
 // its server until the grace period ends, so a restart or a recreate under the same server id
 // shows neither "server gone" nor "0 players". Pure: time is passed in.

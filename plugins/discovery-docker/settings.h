@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // discovery-docker's config section, validated in create (check-config runs it too).
 //
 //   docker_host: unix:///var/run/docker.sock   # else $DOCKER_HOST, else this

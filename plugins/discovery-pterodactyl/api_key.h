@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The Application API key, read in start from where the config says. The key itself never
 // appears in a message: errors name its source only. Its prefix (ptla_ on Pterodactyl, papp_ on
 // Pelican, none on old panels) is not checked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "error_answer.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What a failed answer says, for the log: the panel's errors look like
 //   {"errors":[{"code":"AuthenticationException","status":"401","detail":"Unauthenticated."}]}
 // Anything else (an HTML error page from a proxy, nothing at all) is described by its status.

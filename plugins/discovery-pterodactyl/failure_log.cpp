@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "failure_log.h"
 
 namespace flowlens::discovery_pterodactyl {

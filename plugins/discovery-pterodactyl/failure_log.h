@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Logs a failure once per kind until the next success, so a panel that is down for an hour
 // writes one line, not one per interval; the recovery is logged once too.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "http_client.h"
 
 #include <curl/curl.h>

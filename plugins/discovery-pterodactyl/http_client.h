@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One GET at a time over libcurl, bounded in every way the panel could make it unbounded:
 // connect and total timeouts, a response size cap, no redirects, TLS verification on unless the
 // operator turns it off, and a stop flag checked while the transfer runs (stop is prompt).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "json_reader.h"
 
 #include "panel_model.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Small typed reads from a Boost.JSON answer whose failures name the place in the document
 // ("data[3].attributes.node: expected an integer, got 'x'"), shared by the page parsers.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The real resolver and this host's addresses for node_match.h.
 #pragma once
 

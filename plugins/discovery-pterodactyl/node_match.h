@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Which panel node is this host, when no node id is configured: the node whose fqdn resolves to
 // one of this host's addresses. Resolution and the host's addresses are passed in, so the rule
 // is tested without DNS; local_addresses.cpp provides the real ones.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One page of the Application API's list answers, as documented by the panel:
 //   {"object":"list","data":[{"object":"server","attributes":{...,"relationships":
 //     {"allocations":{"object":"list","data":[{"object":"allocation","attributes":{...}}]}}}}],

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The Application API calls the plugin makes, with the panel's rate limit respected: every
 // server page (include=allocations, per_page=100, page by page up to total_pages), the node
 // with a given uuid, every node. Any failure is a SyncError with a kind for the once-per-kind log.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the plugin reads from the panel's Application API, as plain values: a server with its
 // allocations, a node, one page of a paginated list. Parsing is in server_page.cpp/node_page.cpp.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // discovery-pterodactyl: the servers of this host's node, listed from a Pterodactyl or Pelican
 // panel's Application API every discovery interval on the plugin's own thread.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Panel servers -> FlowLens servers for one node: the id from the chosen attribute, every
 // allocation's port as an endpoint (TCP and UDP unless configured), name and egg/nest as labels.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The plugin's config section as plain values, each default a named constant. Parsed strictly
 // in create (check-config runs it): no file, socket or environment is touched here.
 #pragma once

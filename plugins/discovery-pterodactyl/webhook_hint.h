@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What a Pelican webhook asks for. Pelican POSTs the changed model's attributes plus "event"
 // ("updated: Server", "created: Allocation"; older panels send the class in the X-Webhook-Event
 // header instead). It signs nothing and never retries a failed delivery, so a webhook is only

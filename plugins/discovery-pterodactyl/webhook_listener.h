@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The optional endpoint Pelican's webhooks are sent to: POST with the shared secret in a header
 // (Pelican lets a regular webhook carry custom headers; it signs nothing). Served by the shared
 // bounded HTTP server (plugins/http-server). Each accepted call becomes a ResyncHint for the poll

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The node uuid from the local Wings config (/etc/pterodactyl/config.yml; Pelican's Wings uses
 // /etc/pelican/config.yml). Only the top-level `uuid:` line is read: the file also holds the
 // node's daemon token, which this plugin has no business parsing or keeping.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "server_list.h"
 
 #include <flowlens/sdk/endpoint_text.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The plugin's config section -> the servers it publishes. Every error names the field as a path
 // ("servers[2].endpoints[0]: ...") so check-config can point at the line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "static_discovery.h"
 
 #include "server_list.h"

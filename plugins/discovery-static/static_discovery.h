@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // discovery-static: publishes the servers its config lists, all at once, on start.
 #pragma once
 

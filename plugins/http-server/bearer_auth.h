@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Bearer-token check ("Authorization: Bearer <token>") for routes that need one.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Routes the server's log lines into the daemon's log (the SDK host), tagged with the instance.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Listen addresses as operators write them: "ADDR:PORT", "[V6ADDR]:PORT", or Go's ":PORT" (every
 // address of both families, as the original FlowLens's server_addr and prometheus_addr meant).
 #pragma once

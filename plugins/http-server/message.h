@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What a handler sees and returns: a Beast request with a string body, and a response whose body
 // is a slice of an immutable, shared string (rendered once, sent to many clients without a copy).
 #pragma once

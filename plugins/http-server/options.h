@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // How a server listens and what it bounds: plain structs, every member defaulted from a named
 // constant. read_server_options (server_config.h) fills them from a plugin's config section.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A small, bounded HTTP/1.1 server for plugins: its own io_context and threads, one acceptor per
 // listen address (IPv4, IPv6, ":PORT" for both), every input bounded by Limits, and the whole
 // application one Handler. Linked as a static library into each plugin that serves HTTP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The keys every HTTP-serving plugin shares, read through sdk::Config so errors have the
 // "PATH: message" form: `listen` (one address or a list), `threads`, and the `limits` map
 // (max_header_bytes, max_body_bytes, idle_timeout_ms, read_timeout_ms, write_timeout_ms,

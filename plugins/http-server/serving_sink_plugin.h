@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The SDK glue every sink that serves HTTP shares, so each plugin.cpp holds only its identity: a
 // `Sink` built from its parsed config, the plugin's version and the host's log, fed the host's
 // health (ABI 1.1) when there is one, serving the latest snapshot from the moment it starts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One HTTP/1.1 connection: wait (idle timeout), read one request (read timeout, header and body
 // limits), answer it through the handler, write (write timeout), repeat up to the keep-alive cap.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // sink-jsonapi configuration: plain structs, every member defaulted from a named constant. The
 // HTTP keys (listen, threads, limits) are the shared server's (http-server/server_config.h).
 #pragma once

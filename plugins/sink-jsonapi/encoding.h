@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Content-Encoding for the one large response: the whole server list. 1,000 servers render to
 // ~200 KB of JSON that gzip shrinks about tenfold; it is compressed once per snapshot.
 #pragma once

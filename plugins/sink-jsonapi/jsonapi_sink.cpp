@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "jsonapi_sink.h"
 
 namespace flowlens::jsonapi {

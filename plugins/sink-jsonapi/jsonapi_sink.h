@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The sink without the SDK: keeps the latest rendered snapshot and serves it over HTTP. The
 // plugin entry point and the tests both drive this class.
 #pragma once

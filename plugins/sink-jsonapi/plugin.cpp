@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sink-jsonapi: registration only. The behaviour lives in jsonapi_sink.cpp and the files it uses;
 // the SDK glue is http-server's ServingSinkPlugin.
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // JSON rendering. The server list is rendered once per snapshot; requests only slice it.
 #pragma once
 

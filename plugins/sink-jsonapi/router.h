@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The whole HTTP API as one pure function: request and current state in, response out. No
 // sockets, clocks or locks here, so every route is tested as a table.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the host tells the plugin: one tick's estimates (the SDK's own types, ABI 1.2 with name
 // and labels) and the daemon's health.
 #pragma once

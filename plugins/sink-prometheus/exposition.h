@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The Prometheus text exposition, built with prometheus-cpp's registry and text serializer.
 // Two parts, concatenated per scrape: the servers' families (rendered once per snapshot) and the
 // daemon's health families (rendered per scrape, so ages are current). No family is in both.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Prometheus label names are [a-zA-Z_][a-zA-Z0-9_]* and may not start with "__" (reserved);
 // discovery labels are Docker-style ("com.example.tier", "pterodactyl-egg"). prometheus-cpp
 // throws on an invalid name, so every exported name goes through here first.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sink-prometheus: registration only. The behaviour lives in prometheus_sink.cpp and
 // exposition.cpp; the SDK glue is http-server's ServingSinkPlugin.
 #include "config.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "prometheus_sink.h"
 
 #include "bearer_auth.h"

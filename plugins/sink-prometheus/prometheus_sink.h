@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The sink without the SDK: keeps the latest snapshot's rendered series and answers scrapes of
 // /metrics over the shared HTTP server. The plugin entry point and the tests both drive it.
 #pragma once

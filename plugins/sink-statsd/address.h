@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The `address` key: "host:port", "[ipv6]:port" or "ipv4:port". The host may be a name, which
 // is resolved in the background (resolver.h), never on the delivery thread.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // sink-statsd configuration: a plain struct, every member defaulted from a named constant.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One push as StatsD lines: per server its gauges and its bytes counter, then the node totals.
 // Pure: no sockets, no clock, so every dialect is checked byte for byte in the tests.
 #pragma once

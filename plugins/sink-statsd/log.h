@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // How the sink's parts log without knowing the SDK: plugin.cpp routes this into the host's log.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "metric_name.h"
 
 #include <algorithm>

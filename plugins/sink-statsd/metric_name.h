@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Metric names and tags that StatsD and Graphite read as exactly one name: whatever a server id
 // or label contains, it cannot add a segment, a metric, a tag or a line.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Lines into datagrams: as many whole lines per datagram as fit in max_bytes, joined by '\n'.
 // A line is never split (StatsD would read two broken metrics); one longer than max_bytes goes
 // alone in its own datagram, as the only way to send it whole.

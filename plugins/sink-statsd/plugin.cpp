@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sink-statsd: registration only. The behaviour lives in statsd_sink.cpp and the files it uses.
 #include "config.h"
 #include "sdk_convert.h"

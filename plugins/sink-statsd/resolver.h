@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Turns the configured host into a socket address, off the delivery thread: a name is looked up
 // on the resolver's own thread (getaddrinfo can wait seconds on a dead DNS server), again every
 // resolve_interval and soon after a send error, so the sink follows a StatsD that moved. A

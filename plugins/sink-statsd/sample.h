@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What one push is made of: the sink's own copy of a snapshot's servers, free of the SDK so the
 // formatting and batching code is tested with plain values.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "sdk_convert.h"
 
 namespace flowlens::statsd {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // From the SDK's C++ values to the sink's own, the one place the two meet.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "statsd_sink.h"
 
 #include "packer.h"

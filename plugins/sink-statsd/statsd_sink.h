@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The sink without the SDK: one push per snapshot, rendered, packed and sent on the caller's
 // thread (the host's delivery thread for this instance) within the configured bounds.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Sockets that never hold the delivery thread for long. UDP: a non-blocking connected socket (so
 // an ICMP "port unreachable" comes back as an error on the next send); a full send buffer drops
 // the rest of the push instead of waiting. TCP: non-blocking connect and writes, each push

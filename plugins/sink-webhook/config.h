@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // sink-webhook configuration: plain structs with named defaults, parsed strictly from the
 // instance's section. Every error names its place: `rules[2].for: ...`.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "discord_status.h"
 
 #include <flowlens/plugin.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The Discord live-status message of one webhook: posted once with ?wait=true (Discord answers
 // with the message, whose id we keep, also on disk), then edited in place with PATCH, at most
 // once per status_interval and only when the text changed. Never a channel rename (Discord

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Discord webhook messages: a short `content` line (with the configured mentions), and the
 // alerts as embed descriptions, packed up to Discord's per-embed and per-message limits.
 #include "formats.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Discord live-status message: every server and its players in one embed, edited in place.
 #include "formats.h"
 #include "text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Generic JSON (schema flowlens.alerts/v1) and Alertmanager's v2 alert list.
 #include "formats.h"
 #include "text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Slack incoming-webhook messages: `text` always set (the notification fallback), and the
 // alerts as mrkdwn section blocks, packed up to Slack's per-block and per-message limits.
 #include "formats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The four message formats. Each turns one group of notifications into one or more request
 // bodies, split only where the receiver's documented limits force it.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Grouping: notifications arriving within group_wait of the first one go out as one batch, so
 // thirty servers emptying at once make one message, not thirty.
 #pragma once

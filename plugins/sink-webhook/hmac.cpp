@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "hmac.h"
 
 #include <openssl/evp.h>

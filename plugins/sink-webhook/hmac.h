@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // HMAC-SHA256 signing of JSON deliveries, so a receiver can tell a message is ours and fresh.
 #pragma once
 

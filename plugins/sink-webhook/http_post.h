@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One HTTP request through libcurl, TLS verification on, abortable from another thread.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One alert that fired, resolved or repeats: what the formats render and the ABI event carries.
 #pragma once
 

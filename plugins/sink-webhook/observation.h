@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the rules see of one server at one tick: the SDK estimate reduced to what alerting needs.
 #pragma once
 

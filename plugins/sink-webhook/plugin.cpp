@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sink-webhook: registration only. Rules live in rules_engine.cpp, formats in format_*.cpp,
 // delivery in webhook.cpp; webhook_sink.cpp ties them together.
 #include "config.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "retry_policy.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What to do after one delivery attempt: pure, so every answer a receiver can give is tested.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One alert rule from the config: which servers, what condition, and how calm it must be.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The alert rules as pure code: scripted observations and an injected clock in, notifications
 // out. No threads, no I/O: the sink calls evaluate() once per snapshot under its own lock.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Secrets (webhook URLs, HMAC keys) from the config, a file or an environment variable.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "state_file.h"
 
 #include <boost/json.hpp>

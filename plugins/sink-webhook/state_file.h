@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The firing alerts on disk, so a restart neither re-sends what was already sent nor forgets to
 // send a resolve. Small JSON file, replaced atomically (write a temporary file, fsync, rename).
 #pragma once

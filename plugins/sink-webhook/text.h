@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Small text helpers shared by the formats: times, lengths as chat services count them, escaping.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // What the receivers have been told is firing: the engine's firing set, minus firing notices
 // still waiting in the grouper, plus alerts whose resolve is still waiting. This, not the
 // engine's set, is what the state file keeps, so that a restart inside group_wait neither

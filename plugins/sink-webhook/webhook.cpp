@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "webhook.h"
 
 #include "hmac.h"

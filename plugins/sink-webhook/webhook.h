@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // One configured webhook: its own thread and bounded queue, retries with backoff, and disabled
 // for good (until a reload) when the receiver says it is gone. A hanging receiver delays only
 // its own queue, never the rules, the estimator or another webhook.

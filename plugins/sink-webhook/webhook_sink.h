@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The sink: rules on each snapshot (on the host's delivery thread for this instance), grouping
 // and rendering on a dispatcher thread, delivery on one thread per webhook.
 #pragma once

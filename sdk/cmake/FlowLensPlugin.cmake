@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # flowlens_add_plugin(<target> [OUTPUT_NAME <name>] <source>...)
 # Builds a FlowLens plugin: a MODULE library named <name>.so (no "lib" prefix; <name> defaults to
 # <target>), linked against FlowLens::sdk, exporting only the versioned entry point, and linked

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // example-hello: the smallest useful FlowLens plugin, both kinds at once. As discovery it
 // publishes one server from its config; as a sink it logs each snapshot's player total and emits
 // an event when a server reaches `alert_players`. Copy this file to start a new plugin.

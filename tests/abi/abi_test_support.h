@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Shared by the ABI tests: a HostServices that records every call, and a way to get a fixture
 // into a directory the host trusts (the build tree may be group-writable).
 #pragma once

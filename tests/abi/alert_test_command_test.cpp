@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `flowlensd alert-test` over a real plugin .so with a test message: what each destination
 // answered, per instance, and an exit status a script can act on.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Every plugin that ships exports exactly one dynamic symbol, the versioned entry point: anything
 // else could collide with the daemon's or another plugin's symbols. Checked on the built files.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ABI 1.1's health_json: what HostServices returns reaches a plugin whole, through the C function
 // (snprintf-style truncation) and through the C++ helper (retry with a bigger buffer), and a host
 // older than 1.1 is detected by struct_size rather than called.

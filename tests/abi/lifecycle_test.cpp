@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Instances: create -> start -> stop -> destroy through the real host API, the frozen v1 C plugin
 // doing real work, and plugins that fail or throw reported by instance name, never crashing us.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loading: what the host accepts and what it refuses, and that every refusal names the file and
 // says why. Each case loads a real .so fixture.
 #include <unistd.h>

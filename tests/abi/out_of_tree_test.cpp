@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The SDK as a plugin author gets it: install the SDK component to a fresh prefix, build
 // sdk/example against it with find_package(FlowLensSDK), and run the result in the real host.
 #include <cstdlib>

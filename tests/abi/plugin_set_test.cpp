@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The daemon's PluginSet as /health sees it: every running instance with its kind, state and a
 // sink's delivery counters, rendered as health_json's text; and a sink losing events named in the
 // log once per tick, not once per event.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `flowlensd plugins` as an operator runs it: a table of what loads, the reason for what does
 // not, and a failing exit status when something was refused.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SinkRunner: a slow sink gets the latest snapshot and the newest events, and nobody posting to
 // it ever waits for it.
 #include <chrono>

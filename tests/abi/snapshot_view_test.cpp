@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The C view of a snapshot: every field a plugin reads, in the order and shape the header
 // promises, for a table of snapshots.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The public accuracy suite (../shared/accuracy beside the repository) through `flowlensd replay`,
 // with the shipped estimator defaults; fails when any bound of the accuracy issue is missed.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Sections "bpf" and "batch_read": the kernel program's cost per packet through
 // BPF_PROG_TEST_RUN next to an empty TC program on the same frames in the same run, and the time
 // of one full bpf_map_lookup_batch pass over flow maps of 10k, 100k and 1M entries.

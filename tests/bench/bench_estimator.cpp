@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Section "estimator": the estimator tick (flow table read + estimate) at 10k, 100k and 1M flows
 // next to a bare bpf_map_lookup_batch pass over the same kernel map, and replay throughput on a
 // capture generated here. Without root (no BPF) the tick is measured over an in-memory table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Section "pterodactyl": time to list and map a 1,000-server panel (10 pages of 100) with the
 // plugin's own client, against fake_panel.py on loopback. Read next to the floor: the same ten
 // GETs without parsing (what the fake panel and HTTP cost by themselves), and parse+map alone.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // flowlens-bench sections register themselves here; main runs them in name order and prints a
 // table, or with --json one object merging what every section reported.
 #pragma once

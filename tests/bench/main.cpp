@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flowlens-bench: prints the performance figures the README quotes. Not a pass/fail test.
 #include <cstdio>
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Attaching to a real interface: a veth pair inside namespaces the test creates. Checks the
 // filters appear, that detaching removes exactly ours, and that packets over the veth are counted.
 #include <arpa/inet.h>

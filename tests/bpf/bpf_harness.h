@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Shared by the BPF tests and flowlens-bench: a load-only Datapath (nothing attached, nothing
 // pinned) and helpers to run frames through it with BPF_PROG_TEST_RUN and read the maps back.
 #pragma once

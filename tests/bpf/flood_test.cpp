@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A spoofed-source flood (every source one packet) must not push established players out of the
 // flow map: new flows wait in probation and only a second packet admits them.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The loader's promises to the daemon: pinned maps survive a restart (and a mismatched pin is
 // replaced), the watched set is replaced exactly, the flow reader sees and erases what the kernel
 // holds, the default-route interface is found, and missing privileges give one clear line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Counts stay exact when the same flow's packets run on two CPUs at once: two threads pinned to
 // CPU 0 and CPU 1 drive BPF_PROG_TEST_RUN (which runs the program on the calling CPU).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Network namespaces a test creates for itself (never the host's), entered by the calling thread.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Builds Ethernet frames for BPF_PROG_TEST_RUN fixtures and the benchmark: each call adds or
 // changes one header, build() lays them out. Checksums are left zero: the program never reads them.
 #pragma once

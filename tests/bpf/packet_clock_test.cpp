@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // How packets are timed: the loader fits jiffies to CLOCK_MONOTONIC (so the program reads a
 // clock without a helper call). What a user would notice if it were wrong is join and leave times
 // off, or drifting; so the fit is checked on synthetic probe samples for every common HZ, and the

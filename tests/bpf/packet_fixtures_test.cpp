@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The kernel program on crafted frames through BPF_PROG_TEST_RUN. Each fixture is data: a
 // sentence saying what it proves, the frames sent, and the flow it must leave in the maps.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flowlens-check-config: the check-config command on its own, so ctest can run it on the shipped
 // files even when flowlensd is not built. Same code path as `flowlensd check-config`.
 #include <CLI/CLI.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // check-config: exit codes, messages, the shipped conf.d/ and the original config.yaml, and
 // plugin sections validated by the plugin itself.
 #include <gtest/gtest.h>

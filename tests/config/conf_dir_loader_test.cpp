@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // load_conf_dir: merge order and rules, strictness, and file:line:column in every error.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The `estimator:` section applied through the estimator's key table, with file:line:col errors.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The original FlowLens config.yaml, accepted unchanged and mapped onto core, estimator and
 // plugin instances.
 #include <gtest/gtest.h>

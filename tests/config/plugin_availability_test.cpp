@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A config naming a plugin that is not installed: one warning per missing plugin, the rest runs.
 #include <gtest/gtest.h>
 

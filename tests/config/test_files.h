@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Temporary conf.d directories for the config tests: each test writes the files it needs.
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """What an operator sees when the command line or the config is wrong: exit status 2 and one line
 naming the mistake, whatever the log level, before anything is attached (no root needed).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The plugin against an engine that speaks only API 1.52 (Docker 29's shapes: events without
 // status/id/from, minimum API 1.44): it must negotiate /v1.52 and map that engine's answers.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """End to end with a real dockerd: game traffic from a client namespace through a veth to a port
 that a container publishes -> flowlensd (discovery-docker, sink-jsonapi) -> the JSON API shows
 the container's server with the right player count; after `docker rm -f` the server is gone.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // discovery-docker.so, loaded as the daemon loads it, against a real dockerd that this test
 // starts in a network namespace of its own. Every change must show in the registry within 1 s.
 #include <gtest/gtest.h>

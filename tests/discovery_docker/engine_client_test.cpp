@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Engine client and the plugin against a misbehaving engine: malformed, truncated, huge and
 // slow answers are errors naming the request, never a crash or a hang; stop returns promptly
 // whatever the engine does.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A misbehaving Docker Engine on 127.0.0.1: each request's target picks a raw answer (which may
 // be malformed, truncated, huge, slow or never sent). For the client's failure paths only; the
 // behaviour against a real engine is dockerd_test.cpp's.

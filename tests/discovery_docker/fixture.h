@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Reads a recorded Engine API answer from fixtures/.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Container -> server (selection, every server_id_source, ports) and the grace period table.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The pure readers: docker_host, API version negotiation, event lines and container facts,
 // from recorded API 1.41 answers and API 1.52 shapes, and from broken ones.
 #include <gtest/gtest.h>

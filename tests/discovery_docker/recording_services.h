@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // HostServices for tests that load discovery-docker.so: keeps what the instance has published,
 // as the daemon's registry would, and lets a test wait for a condition on it.
 #pragma once

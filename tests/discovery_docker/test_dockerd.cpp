@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "test_dockerd.h"
 
 #include <fcntl.h>

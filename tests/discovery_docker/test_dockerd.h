@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A real dockerd for tests: its own network namespace (entered with nsenter --net=, since
 // `ip netns exec` remounts /sys and breaks dockerd), socket, data root, exec root and pid file,
 // so it touches neither the host's networking nor a system dockerd. The image is busybox-static

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A stand-in for a Pterodactyl/Pelican panel's Application API, on loopback only.
 
 The real panel (PHP, a database, Wings) cannot be installed here. This serves the parts

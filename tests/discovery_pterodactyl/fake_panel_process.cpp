@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "fake_panel_process.h"
 
 #include <curl/curl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // fake_panel.py as a child process on a free loopback port, steered over its /_fake/ routes.
 // Killed (SIGTERM, then waited for) when the object goes.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Reads a file from tests/discovery_pterodactyl/fixtures/.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // This host's node: the uuid line of the Wings config, or the one node whose fqdn resolves to
 // an address of this host.
 #include <gtest/gtest.h>

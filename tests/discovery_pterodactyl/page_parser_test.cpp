@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Answers shaped like the panel's documented ones become servers, nodes and pagination; every
 // other shape is an error naming the place, and a null_resource says the key lacks allocations.
 #include <gtest/gtest.h>

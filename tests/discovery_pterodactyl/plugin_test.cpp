@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // discovery-pterodactyl.so loaded the way the daemon loads it, against fake_panel.py on
 // loopback (the real panel cannot be installed here): what it publishes is this node's servers
 // from every page, and through every failure the panel can produce it keeps the last good list,

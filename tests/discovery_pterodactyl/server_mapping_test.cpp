@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Panel servers become FlowLens servers of this node only, with the configured id, every
 // allocation's port for the configured protocols, and name/egg/nest labels.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The config section: defaults, every key, and errors that name the key; the API key read from
 // its source without ever appearing in a message; error answers described for the log.
 #include <gtest/gtest.h>

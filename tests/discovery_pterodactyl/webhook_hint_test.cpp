@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A Pelican webhook body becomes a resync hint: the one server it names, else the whole list.
 #include <gtest/gtest.h>
 

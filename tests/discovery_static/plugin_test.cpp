@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // discovery-static.so loaded the way the daemon loads it (plugin host: RTLD_NOW, ABI checks),
 // created from the shipped conf.d/ section, started and stopped: what it publishes is what the
 // config says.

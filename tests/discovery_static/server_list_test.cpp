@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // discovery-static's config parsing, table-driven: what is published, and errors naming fields.
 #include <gtest/gtest.h>
 

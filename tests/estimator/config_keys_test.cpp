@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Every estimator threshold is settable by name, and bad names or values are refused clearly.
 #include <gtest/gtest.h>
 

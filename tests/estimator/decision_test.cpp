@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Addresses and endpoints print as operators write them; every reason has a stable token.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One case per estimator rule: a scripted flow history, the ticks it is judged at, the player
 // count expected at each of them and the decision given for the flow at the last one.
 #include <gtest/gtest.h>

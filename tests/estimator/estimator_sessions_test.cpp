@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Sessions across endpoints: players behind one NAT address, one player on several ports,
 // roaming to a new endpoint, what the caller may erase, and "unknown is not 0".
 #include <gtest/gtest.h>

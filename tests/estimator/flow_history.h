@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Builds flow records the way the kernel would, from a script of who sent when: each packet goes
 // through flowlens_account(), so the estimator sees real counters and activity windows.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Runs the estimator over scripted flow histories, one tick per second, as the daemon would.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Authorization header forms that pass and fail the bearer check.
 #include "bearer_auth.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Listen addresses as operators write them, and the message for each mistake.
 #include "listen_address.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The HTTP keys every serving plugin shares: defaults, the accepted forms, and "PATH: message"
 // errors (check-config finds the file and line from PATH).
 #include "server_config.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The shared server with a plain handler over loopback: both families, ":PORT" reaching IPv4 and
 // IPv6, the server's own errors in the application's format, a throwing handler, a busy port.
 // Every wait is bounded.

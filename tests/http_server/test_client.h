@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A deliberately dumb HTTP/1.1 client on raw POSIX sockets: it sends exactly the bytes a test
 // writes (malformed ones included) and every wait is bounded by poll() with a deadline.
 #pragma once

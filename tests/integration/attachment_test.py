@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The daemon's hold on its interface, on the real kernel: a second flowlensd on the same
 interface is refused (it would replace the first one's filters and blind it), and an interface
 deleted under the daemon makes every estimate unknown with the reason, never 0, until it comes

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Real game-like traffic for the end-to-end tests: servers that answer every packet and clients
 that keep a steady two-way exchange, each bounded in time and rate.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Live equals replay: one generated capture is played through a veth pair at its recorded pace
 (client->server frames into the game host's ingress, server->client frames out of its egress),
 flowlensd counts it live from the kernel, and `flowlensd replay` counts the same file. The live

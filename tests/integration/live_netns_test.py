@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """End to end on the real kernel: flowlensd attached to a veth in a namespace the test creates,
 real UDP and TCP clients from several IPv4 and IPv6 addresses (two behind one address, as behind
 a NAT) talk to servers on watched ports; the per-tick estimates must match who is playing, drop

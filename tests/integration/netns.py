@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Test hosts in network namespaces that the test creates and always removes: a game host
 namespace and a client namespace joined by a veth pair, with documentation-range addresses that
 exist only inside them."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Sends one direction of a capture out of an interface at the capture's own pace, through an
 AF_PACKET socket, so the frames cross the TC hooks as they did on the captured host: client->server
 frames are sent from the client side (they arrive on the game host's ingress), server->client

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """End to end through plugins: real traffic in namespaces the test creates -> discovery-static
 (servers from conf.d) -> estimator -> sink-jsonapi answers the right per-server counts over HTTP,
 while a third sink is stuck forever in its first callback: the JSON API must stay fast and the

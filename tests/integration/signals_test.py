@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Signals on the real daemon: SIGHUP must not end it (the default action would, leaving its TC
 filters attached), and SIGTERM must end it even when it arrives while a tick is overdue (the
 process was stopped longer than an interval, as under a VM pause or `docker pause`).

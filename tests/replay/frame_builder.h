@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Builds Ethernet frames and capture files (classic pcap and pcapng) for the replay tests.
 #pragma once
 

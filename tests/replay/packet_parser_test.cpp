@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The replay parser accepts and skips exactly the frames the kernel program does.
 #include <gtest/gtest.h>
 

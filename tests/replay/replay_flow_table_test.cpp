@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The replay flow table accounts packets as the kernel does: direction from the server's ports,
 // the client endpoint as the key, queries flagged only inbound, single packets held back.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Replay end to end on captures the test writes: ticks and counts, pcapng, a truncated file,
 // files that are not captures, --explain, and the CLI's exit status.
 #include <gtest/gtest.h>

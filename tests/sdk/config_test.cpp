@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "flowlens/sdk/config.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The PORT/PROTO text every plugin and the core's --server option accept.
 #include "flowlens/sdk/endpoint_text.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What a plugin built with the C++ helper reads from hosts of different minors.
 #include <gtest/gtest.h>
 

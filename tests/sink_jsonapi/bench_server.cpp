@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flowlens-jsonapi-bench-server [--port N] [--servers N] [--threads N] [--seconds N]
 // Serves a synthetic snapshot through the real sink on 127.0.0.1 with auth: none, prints
 // "port N" once listening, and exits after --seconds (default 60) so it can never outlive a

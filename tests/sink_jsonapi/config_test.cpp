@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Config parsing: defaults, accepted forms, and errors in the "PATH: message" form.
 #include "config.h"
 

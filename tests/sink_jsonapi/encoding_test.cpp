@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Accept-Encoding negotiation and the gzip body a client inflates back to the JSON.
 #include "encoding.h"
 #include "render.h"

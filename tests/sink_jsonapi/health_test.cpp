@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // /health: the plugin's own view merged with the daemon's (the host's health_json, ABI 1.1),
 // nulls where an older host says nothing, and the sink fetching the host's text sparingly.
 #include "jsonapi_sink.h"

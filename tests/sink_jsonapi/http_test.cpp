@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The sink over real HTTP on loopback (IPv4 and IPv6, ephemeral ports). Every wait is bounded.
 #include "jsonapi_sink.h"
 #include "synthetic_snapshot.h"

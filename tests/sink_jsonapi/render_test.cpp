@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // JSON details that clients depend on: timestamps, unknown vs 0, whole numbers.
 #include "render.h"
 

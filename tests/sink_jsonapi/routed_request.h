@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The router tests' one request: what the server would answer at a fixed moment (the tick kTick,
 // 1.5 s later, 42 s after the plugin started, daemon "9.9.9"), without sockets.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The API as a table of requests against a fixed state: no sockets.
 #include "routed_request.h"
 #include "router.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A made-up but plausible host: `count` servers, most with a handful of players, some empty,
 // one in twenty not estimable yet. Shared by the HTTP tests and the wrk server.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sink-prometheus config: defaults, the label allow-list, and "PATH: message" errors.
 #include "config.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Prints a full exposition (servers + health) for `promtool check metrics`, or, with --bench,
 // serves it on loopback and reports scrape time, body size and the sink's RSS increase.
 //   flowlens-prometheus-exposition [--servers N]            print the exposition

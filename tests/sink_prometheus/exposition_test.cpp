@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The exposition as a scraper reads it, table-driven: which samples exist for which input, their
 // values and labels, and that an unknown server is absent rather than 0.
 #include "exposition.h"

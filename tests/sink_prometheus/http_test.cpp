@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The sink over real HTTP on loopback: what a scraper gets, the token, a removed server's series
 // going away, and a busy port failing start with the address. Every wait is bounded.
 #include "exposition.h"

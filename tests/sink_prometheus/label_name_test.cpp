@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Discovery label keys to Prometheus label names: always valid, stable, and readable.
 #include "label_name.h"
 

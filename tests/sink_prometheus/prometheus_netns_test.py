@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A real Prometheus server scrapes sink-prometheus in a real flowlensd while real game traffic
 flows in network namespaces the test creates: the player counts read back through Prometheus's
 HTTP query API are right, a server that is unknown (warming up) has no flowlens_active_players

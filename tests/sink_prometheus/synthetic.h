@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A made-up but plausible host for the exposition tests and the bench: `count` servers with a
 // handful of players each, one in twenty unknown, two labels each; and a full health text.
 #pragma once

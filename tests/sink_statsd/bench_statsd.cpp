@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Figures for the README: what one push of 1,000 servers costs on the wire (lines, datagrams,
 // bytes, per tag dialect, as a loopback receiver counts them), how long the delivery thread
 // spends on it, and how much the loaded, started sink adds to the process's resident memory.

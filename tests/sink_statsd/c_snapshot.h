@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A flowlens_snapshot C view over the sink's test samples, as the daemon would hand it over:
 // what the .so tests and the benchmark deliver through the C entry point.
 #pragma once

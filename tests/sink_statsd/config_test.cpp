@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The config section: defaults, each key, and errors that name the key.
 #include "config.h"
 

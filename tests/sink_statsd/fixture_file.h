@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Reads a recorded datagram from tests/sink_statsd/fixtures.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // StatsD backend for the tests: appends every flush to config.flushFile as one JSON line
 // ({"gauges": {...}, "counters": {...}}), so a test reads exactly what StatsD would hand to
 // Graphite, without a Graphite and without parsing the admin console's JavaScript output.

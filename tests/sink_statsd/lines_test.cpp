@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What StatsD receives, byte for byte, per tag dialect; hostile ids and labels; unknown servers.
 #include "fixture_file.h"
 #include "lines.h"

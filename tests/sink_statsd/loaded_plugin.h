@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The built sink-statsd.so through its one C entry point, with a minimal host written here (what
 // the daemon does, minus the daemon): logs are kept for the tests to read.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Loopback sockets for the tests: a UDP receiver that collects datagrams with a bounded wait,
 // a TCP listener, and a free port number.
 #pragma once

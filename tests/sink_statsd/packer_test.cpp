@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Lines into datagrams: full datagrams, whole lines, nothing lost or reordered.
 #include "packer.h"
 

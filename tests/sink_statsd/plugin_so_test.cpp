@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The built sink-statsd.so through its C entry point: what arrives on a loopback socket, and how
 // long the delivery thread is held when StatsD refuses, hangs or stops reading.
 #include "c_snapshot.h"

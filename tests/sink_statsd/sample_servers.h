@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The servers every dialect fixture was recorded from: a known server with labels (one label
 // empty, one needing sanitizing), a hostile id, and an unknown server.
 #pragma once

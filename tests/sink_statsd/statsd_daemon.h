@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The Etsy StatsD daemon (npm statsd 0.9.0, installed by scripts/install-deps.sh --test), started
 // on loopback with its flushes written to a file by flush_to_file_backend.js.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The real StatsD daemon reads back what the built sink-statsd.so pushes: values, names after
 // sanitizing, tags, whole-line batches of 1,000 servers, TCP, and what happens to a removed
 // server's gauge.

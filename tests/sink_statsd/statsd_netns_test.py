@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """End to end: real game traffic in namespaces the test creates -> flowlensd -> sink-statsd ->
 the real Etsy StatsD, while two more sink-statsd instances push to a TCP endpoint that never
 answers a connect and to a UDP port that refuses. The real StatsD must keep receiving one push

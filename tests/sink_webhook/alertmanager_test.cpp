@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A real Alertmanager (Debian's prometheus-alertmanager), started by the test on loopback with
 // its own storage and clustering off: alerts from the built .so arrive, and a resolve ends them.
 #include "child_process.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A child process the test starts (the recording receiver, Alertmanager) and always ends.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Config: what is accepted, and errors that name the place (rules[1].for) and the reason.
 #include "config.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """End to end through the real daemon: players join a server in network namespaces the test
 creates -> the kernel program and estimator count them -> sink-webhook fires `players >= 2`,
 then resolves it and fires `empty` once they leave, delivered to the recording receiver, while a

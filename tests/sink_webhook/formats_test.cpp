@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Message bodies against each receiver's documented limits, and the JSON schema's fields.
 #include "formats.h"
 #include "text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Grouping: what arrives within group_wait of the first notice leaves together, once.
 #include "grouper.h"
 

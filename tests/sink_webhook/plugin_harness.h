@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The built sink-webhook.so through its one C entry point, with a minimal host written here
 // (what flowlensd does, minus flowlensd), and snapshots built from a script.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The built sink-webhook.so driven through its C entry point with scripted snapshots, delivering
 // to a real HTTP receiver on loopback that answers 200, 429, 500, 404 or hangs.
 #include "plugin_harness.h"

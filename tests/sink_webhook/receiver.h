@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The recording HTTP receiver (recording_receiver.py) run by a test on loopback.
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A real HTTP webhook receiver on loopback for the sink-webhook tests.
 
 Records every request as one JSON line in --record FILE (path, headers, body, arrival time,

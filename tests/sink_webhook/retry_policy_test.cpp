@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What each receiver answer leads to: delivered, retried (after how long), dropped, disabled.
 #include "retry_policy.h"
 

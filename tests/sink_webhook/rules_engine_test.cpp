@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The rules engine on scripted snapshot sequences: each case is a rule, a count per tick for one
 // server (or unknown / gone), and exactly the notices expected, by tick time.
 #include "rules_engine.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The state file: a round trip, atomic replacement, and a damaged file reported, not crashing.
 #include "state_file.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What the state file keeps: what the receivers were told, not what the engine decided, so a
 // restart inside group_wait neither loses a firing notice nor a resolve.
 #include "told_state.h"

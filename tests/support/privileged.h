@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // Gate for tests that need root, BPF, network namespaces or dockerd. Without the privilege they
 // skip; with FLOWLENS_REQUIRE_PRIVILEGED=1 (CI) they fail, so CI can never pass by skipping.
 #pragma once

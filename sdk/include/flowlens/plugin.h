@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * FlowLens plugin ABI, version 1. This header is the specification: a plugin that follows it
  * loads into any flowlensd speaking the same major version, whatever compiler built either side.

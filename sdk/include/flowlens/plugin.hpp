@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Header-only C++ helper over flowlens/plugin.h: a plugin is a plain class plus one macro.
 //
 //   class MySink {

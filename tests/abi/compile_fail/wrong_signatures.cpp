@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Must NOT compile: each mistake below has to be reported by the C++ helper's static_asserts in
 // words a plugin author understands, not as a template backtrace. Checked by ctest.
 #include <flowlens/plugin.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // discovery-docker figures (prints numbers; not pass/fail):
 //   1. `docker run -d` returned -> the server published by the plugin (real dockerd in its own
 //      netns, as tests/discovery_docker starts it), p50/p99 over N runs; also measured from the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Figure: `docker run -d` returned -> the container's server in flowlensd's /metrics/servers.
 
 flowlensd (discovery-docker + sink-jsonapi) attached to a veth in a namespace this script makes,

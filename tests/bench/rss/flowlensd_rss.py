@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmark: resident memory of flowlensd with every shipped plugin loaded (the shipped conf.d/)
 and N flows in the kernel map. Flows are made by sending two UDP frames per client endpoint into
 the game host's interface, inside network namespaces this script creates and removes.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmark: wrk against the JSON API served by a running flowlensd, not the plugin alone.
 
 flowlensd runs attached to a veth in a network namespace this script creates and removes, with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmark: sink-prometheus in a running flowlensd with SERVERS game servers: how long a scrape
 of /metrics takes, how big the body is, and how much resident memory the sink adds.
 

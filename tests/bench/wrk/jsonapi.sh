@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # wrk against sink-jsonapi's /metrics/servers with 1,000 servers in the snapshot, on loopback.
 #   tests/bench/wrk/jsonapi.sh [BUILD_DIR]   (default: build)
 # Env: SERVERS=1000 THREADS=1 (server threads) WRK_THREADS=2 CONNECTIONS=50 DURATION=10s

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Strict access to an instance's config section (a Boost.JSON object): the one way a plugin reads
 // its config. Every failure throws sdk::ConfigError whose message is "PATH: what was expected",
 // PATH being the key path inside the section ("listen[1]", "limits.max_body_bytes"): the form

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Duration text as the original FlowLens config.yaml wrote it (Go's time.Duration syntax): "30s",
 // "500ms", "5m", "1h30m", "1.5s". One parser for the core's config and every plugin's.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // "25565/tcp" and "27015-27016/udp" <-> endpoints. One parser for the core's --server option,
 // discovery-static's list and any plugin reading ports from text (labels, environment).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // C++ face of the host API (flowlens/plugin.h): value types for servers, snapshots and events,
 // and Host, which converts them to the C views and throws sdk::Error when the host refuses.
 #pragma once

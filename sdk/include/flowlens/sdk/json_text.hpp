@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // JSON text for people as well as parsers: Boost.JSON writes every double in exponent form
 // ("4.8029E1"), which is valid but reads as a bug to an operator running curl. This writes doubles
 // as plain decimals with at most three digits after the point (whole numbers without one), and
