@@ -21,6 +21,7 @@
 #include "daemon/logging.h"
 #include "daemon/plugin_set.h"
 #include "daemon/run_config.h"
+#include "daemon/service_notifier.h"
 #include "daemon/tick_pipeline.h"
 #include "daemon/version.h"
 #include "estimator/estimator.h"
@@ -55,6 +56,21 @@ std::string summary(const model::Snapshot& s) {
   return out.empty() ? "no servers" : out;
 }
 
+// The one line `systemctl status` shows: how many servers and players, and how many unknown.
+std::string service_status(const model::Snapshot& s) {
+  size_t players = 0, unknown = 0;
+  for (const auto& e : s.servers) {
+    if (e.known)
+      players += e.active_players;
+    else
+      ++unknown;
+  }
+  std::string out = "watching " + std::to_string(s.servers.size()) + " servers, " +
+                    std::to_string(players) + " players";
+  if (unknown > 0) out += " (" + std::to_string(unknown) + " unknown)";
+  return out;
+}
+
 class Daemon {
  public:
   Daemon(const RunOptions& opts, config::Config cfg, bpf::Datapath datapath,
@@ -74,7 +90,9 @@ class Daemon {
               plugins_.post_event(e);
             }),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        timer_(io_) {
+        timer_(io_),
+        watchdog_timer_(io_),
+        notifier_(ServiceNotifier::from_environment()) {
     bpf_attached_.store(datapath_.attached());
   }
 
@@ -97,9 +115,14 @@ class Daemon {
       });
     });
     start_plugins();
+    // Attached (run_daemon did that before) and every plugin started: the service is up.
+    notifier_.status("started; first estimate in " +
+                     std::to_string(cfg_.core.metrics_interval.count()) + " ms");
+    notifier_.ready();
     wait_for_signal();
     next_tick_ = std::chrono::steady_clock::now();
     schedule();
+    ping_watchdog();
     io_.run();
     plugins_.stop_all();
     datapath_.detach();
@@ -135,6 +158,7 @@ class Daemon {
         return;
       }
       spdlog::info("received {}, shutting down", signo == SIGINT ? "SIGINT" : "SIGTERM");
+      notifier_.stopping();
       io_.stop();
     });
   }
@@ -179,6 +203,18 @@ class Daemon {
     });
   }
 
+  // From the loop itself, so a loop stuck in a tick or a callback stops pinging and the service
+  // manager restarts the daemon.
+  void ping_watchdog() {
+    const auto interval = notifier_.watchdog_interval();
+    if (!interval) return;
+    notifier_.watchdog();
+    watchdog_timer_.expires_after(*interval);
+    watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) ping_watchdog();
+    });
+  }
+
   void tick() {
     auto started = std::chrono::steady_clock::now();
     model::SnapshotPtr snapshot;
@@ -191,6 +227,7 @@ class Daemon {
       return;
     }
     publish(snapshot);
+    notifier_.status(service_status(*snapshot));
     // For health_json, read on plugin threads: plain stores here, no lock on the tick path.
     last_flows_.store(pipeline_.last_flow_count());
     bpf_attached_.store(blind.empty());
@@ -248,6 +285,8 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer watchdog_timer_;
+  ServiceNotifier notifier_;
   std::chrono::steady_clock::time_point next_tick_;
   std::atomic<bool> bpf_attached_{false};
   std::atomic<bool> follow_queued_{false};
