@@ -14,7 +14,7 @@ namespace {
 // The labels flowlens_server_info always has; an exported one may not take their names.
 constexpr std::string_view kFixedInfoLabels[] = {"server_id", "name"};
 
-std::vector<ExportedLabel> read_labels(const sdk::Config& c) {
+std::vector<ExportedLabel> read_labels(const sdk::Config& c, const std::string& node) {
   const std::vector<std::string> keys = c.get_string_list("labels", {});
   if (keys.size() > kMaxExportedLabels) {
     c.fail("labels", "at most " + std::to_string(kMaxExportedLabels) + " labels, got " +
@@ -22,13 +22,15 @@ std::vector<ExportedLabel> read_labels(const sdk::Config& c) {
   }
   std::vector<ExportedLabel> out;
   std::set<std::string> taken(std::begin(kFixedInfoLabels), std::end(kFixedInfoLabels));
+  if (!node.empty()) taken.insert(std::string(kNodeLabel));
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const std::string where = "labels[" + std::to_string(i) + "]";
     if (keys[i].empty()) c.fail(where, "a label key may not be empty");
     ExportedLabel label{keys[i], sanitize_label_name(keys[i])};
     if (!taken.insert(label.name).second) {
-      c.fail(where, "'" + keys[i] + "' becomes the metric label '" + label.name +
-                        "', which is already taken (server_id, name, or an earlier label)");
+      c.fail(where,
+             "'" + keys[i] + "' becomes the metric label '" + label.name +
+                 "', which is already taken (server_id, name, node when set, or an earlier label)");
     }
     out.push_back(std::move(label));
   }
@@ -49,14 +51,21 @@ Config parse_config(std::string_view json_text) {
 }
 
 Config parse_config(const sdk::Config& c) {
-  c.allow_only({"listen", "threads", "limits", "bearer_token", "labels"});
+  c.allow_only({"listen", "threads", "limits", "bearer_token", "node", "labels", "capacity_label"});
   Config config;
   config.server = http::read_server_options(c, "sink-prometheus", kDefaultListen);
   config.bearer_token = c.get_string("bearer_token", "");
   if (c.has("bearer_token") && config.bearer_token.empty()) {
     c.fail("bearer_token", "must not be empty (leave the key out to serve /metrics openly)");
   }
-  config.labels = read_labels(c);
+  config.series.node = c.get_string("node", "");
+  if (c.has("node") && (config.series.node.empty() || config.series.node.size() > kMaxNodeLength)) {
+    c.fail("node", "must be 1 to " + std::to_string(kMaxNodeLength) +
+                       " characters (leave the key out for no node label)");
+  }
+  config.series.labels = read_labels(c, config.series.node);
+  config.series.capacity_label = c.get_string("capacity_label", config.series.capacity_label);
+  if (config.series.capacity_label.empty()) c.fail("capacity_label", "must not be empty");
   return config;
 }
 

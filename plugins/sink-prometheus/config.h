@@ -7,6 +7,7 @@
 
 #include <flowlens/sdk/config.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,16 @@ inline constexpr std::string_view kMetricsPath = "/metrics";
 // every join; a handful is what dashboards use.
 inline constexpr std::size_t kMaxExportedLabels = 32;
 
+// The label SeriesConfig::node puts on every series.
+inline constexpr std::string_view kNodeLabel = "node";
+// The discovery label whose value is a server's player capacity, exported as
+// flowlens_server_max_players: the name sink-webhook's `full` rule reads by default.
+inline constexpr std::string_view kDefaultCapacityLabel = "max_players";
+// The largest capacity taken from a label, as sink-webhook's `capacity`: anything above is a typo.
+inline constexpr int64_t kMaxCapacity = 1'000'000;
+// A node name is one label value on every series; a hostname's length is plenty.
+inline constexpr std::size_t kMaxNodeLength = 253;
+
 // A discovery label exported on flowlens_server_info: the server's label `key` becomes the
 // metric label `name` (sanitized; "com.example/tier" -> "com_example_tier").
 struct ExportedLabel {
@@ -28,12 +39,21 @@ struct ExportedLabel {
   std::string name;
 };
 
+// What the series carry beyond the snapshot and the host's health.
+struct SeriesConfig {
+  // Empty: no node label. Otherwise the value of a `node` label on every series, for a fleet whose
+  // Prometheus `instance` does not name the host (agents behind NAT all scraping 127.0.0.1:9110).
+  std::string node;
+  std::vector<ExportedLabel> labels;  // the allow-list, in config order
+  std::string capacity_label = std::string(kDefaultCapacityLabel);
+};
+
 struct Config {
   http::ServerOptions server;
   // Empty: /metrics is open, as Prometheus targets usually are. Otherwise scrapes must send
   // "Authorization: Bearer <token>" (Prometheus: `authorization: {credentials: ...}`).
   std::string bearer_token;
-  std::vector<ExportedLabel> labels;  // the allow-list, in config order
+  SeriesConfig series;
 };
 
 // Every error is an sdk::ConfigError "PATH: message".

@@ -7,6 +7,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 namespace flowlens::prometheus_sink {
@@ -25,14 +26,39 @@ std::string serialize(const prometheus::Registry& registry) {
   return out.str();
 }
 
-prometheus::Family<prometheus::Gauge>& gauge(prometheus::Registry& r, const std::string& name,
-                                             const std::string& help) {
-  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
-}
+// Registers the families of one rendering, each carrying the node label when one is configured
+// (a constant label: every sample of the family gets it).
+class Families {
+ public:
+  Families(prometheus::Registry& registry, const std::string& node) : registry_(registry) {
+    if (!node.empty()) constant_.emplace(kNodeLabel, node);
+  }
 
-prometheus::Family<prometheus::Counter>& counter(prometheus::Registry& r, const std::string& name,
-                                                 const std::string& help) {
-  return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+  prometheus::Family<prometheus::Gauge>& gauge(const std::string& name, const std::string& help) {
+    return prometheus::BuildGauge().Name(name).Help(help).Labels(constant_).Register(registry_);
+  }
+
+  prometheus::Family<prometheus::Counter>& counter(const std::string& name,
+                                                   const std::string& help) {
+    return prometheus::BuildCounter().Name(name).Help(help).Labels(constant_).Register(registry_);
+  }
+
+ private:
+  prometheus::Registry& registry_;
+  Labels constant_;
+};
+
+// The server's capacity from its discovery label, when that is a whole number in range.
+std::optional<int64_t> capacity(const sdk::ServerEstimate& s, const std::string& label) {
+  const auto it = s.labels.find(label);
+  if (it == s.labels.end()) return std::nullopt;
+  int64_t value = 0;
+  const std::string& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxCapacity) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::optional<double> number(const json::object& o, std::string_view key) {
@@ -74,15 +100,15 @@ constexpr SinkCounter kSinkCounters[] = {
      "Callbacks of the sink instance that returned an error."},
 };
 
-void render_plugins(prometheus::Registry& r, const json::value* plugins) {
+void render_plugins(Families& f, const json::value* plugins) {
   if (plugins == nullptr || !plugins->is_array()) return;
-  auto& info = gauge(r, "flowlens_plugin_info",
-                     "Plugin instances running in the daemon (value 1), with plugin, version and "
-                     "kind.");
-  auto& state = gauge(r, "flowlens_plugin_state",
-                      "1 for the state each plugin instance is in, 0 for the others.");
+  auto& info = f.gauge("flowlens_plugin_info",
+                       "Plugin instances running in the daemon (value 1), with plugin, version and "
+                       "kind.");
+  auto& state = f.gauge("flowlens_plugin_state",
+                        "1 for the state each plugin instance is in, 0 for the others.");
   std::vector<prometheus::Family<prometheus::Counter>*> counters;
-  for (const SinkCounter& c : kSinkCounters) counters.push_back(&counter(r, c.name, c.help));
+  for (const SinkCounter& c : kSinkCounters) counters.push_back(&f.counter(c.name, c.help));
   for (const json::value& p : plugins->get_array()) {
     if (!p.is_object()) continue;
     const json::object& o = p.get_object();
@@ -112,28 +138,31 @@ void render_plugins(prometheus::Registry& r, const json::value* plugins) {
 
 }  // namespace
 
-std::string render_servers(const sdk::Snapshot& snapshot,
-                           const std::vector<ExportedLabel>& labels) {
+std::string render_servers(const sdk::Snapshot& snapshot, const SeriesConfig& series) {
   prometheus::Registry r;
-  auto& players = gauge(r, "flowlens_active_players",
-                        "Estimated players on the server. Absent while the server is unknown "
-                        "(see flowlens_server_known), never 0 for unknown.");
-  auto& bytes = gauge(r, "flowlens_total_bytes",
-                      "Bytes, both directions, over the server's flows the daemon still holds.");
-  auto& ips = gauge(r, "flowlens_unique_ips",
-                    "Distinct client addresses counted as players on the server.");
-  auto& known = gauge(r, "flowlens_server_known",
-                      "1 when the server's player count is estimated, 0 while it is unknown "
-                      "(just discovered, BPF not attached, flow map full).");
-  auto& info = gauge(r, "flowlens_server_info",
-                     "Servers the daemon watches (value 1), with their name and the labels the "
-                     "config exports.");
-  auto& node_players = gauge(r, "flowlens_node_active_players",
-                             "Estimated players over every known server on this host.");
-  auto& node_unknown = gauge(r, "flowlens_node_unknown_servers",
-                             "Servers whose count is unknown, so not in "
-                             "flowlens_node_active_players.");
-  auto& node_servers = gauge(r, "flowlens_node_servers", "Servers the daemon watches.");
+  Families f(r, series.node);
+  auto& players = f.gauge("flowlens_active_players",
+                          "Estimated players on the server. Absent while the server is unknown "
+                          "(see flowlens_server_known), never 0 for unknown.");
+  auto& bytes = f.gauge("flowlens_total_bytes",
+                        "Bytes, both directions, over the server's flows the daemon still holds.");
+  auto& ips =
+      f.gauge("flowlens_unique_ips", "Distinct client addresses counted as players on the server.");
+  auto& known = f.gauge("flowlens_server_known",
+                        "1 when the server's player count is estimated, 0 while it is unknown "
+                        "(just discovered, BPF not attached, flow map full).");
+  auto& info = f.gauge("flowlens_server_info",
+                       "Servers the daemon watches (value 1), with their name and the labels the "
+                       "config exports.");
+  auto& node_players = f.gauge("flowlens_node_active_players",
+                               "Estimated players over every known server on this host.");
+  auto& node_unknown = f.gauge("flowlens_node_unknown_servers",
+                               "Servers whose count is unknown, so not in "
+                               "flowlens_node_active_players.");
+  auto& node_servers = f.gauge("flowlens_node_servers", "Servers the daemon watches.");
+  auto& max_players = f.gauge("flowlens_server_max_players",
+                              "The server's player capacity, from its discovery label named by "
+                              "capacity_label (default max_players); absent without one.");
 
   double total = 0;
   double unknown = 0;
@@ -141,12 +170,15 @@ std::string render_servers(const sdk::Snapshot& snapshot,
     const Labels id{{"server_id", s.server_id}};
     known.Add(id).Set(s.known ? 1 : 0);
     Labels info_labels{{"server_id", s.server_id}, {"name", s.name.empty() ? s.server_id : s.name}};
-    for (const ExportedLabel& l : labels) {
+    for (const ExportedLabel& l : series.labels) {
       const auto it = s.labels.find(l.key);
       // An empty value is how Prometheus spells "no such label": servers without it still join.
       info_labels[l.name] = it == s.labels.end() ? std::string() : it->second;
     }
     info.Add(info_labels).Set(1);
+    if (const auto cap = capacity(s, series.capacity_label)) {
+      max_players.Add(id).Set(static_cast<double>(*cap));
+    }
     if (!s.known) {
       ++unknown;
       continue;
@@ -164,34 +196,35 @@ std::string render_servers(const sdk::Snapshot& snapshot,
 
 std::string render_health(const HealthInputs& in) {
   prometheus::Registry r;
+  Families f(r, in.node);
   const json::object& h = in.host;
-  gauge(r, "flowlens_sink_prometheus_build_info", "This sink's version (value 1).")
+  f.gauge("flowlens_sink_prometheus_build_info", "This sink's version (value 1).")
       .Add({{"version", in.plugin_version}})
       .Set(1);
   if (const std::string version = text(h, "version"); !version.empty()) {
-    gauge(r, "flowlens_build_info", "flowlensd's version (value 1).")
+    f.gauge("flowlens_build_info", "flowlensd's version (value 1).")
         .Add({{"version", version}})
         .Set(1);
   }
   if (const auto up = number(h, "uptime_seconds")) {
-    gauge(r, "flowlens_uptime_seconds", "Seconds since flowlensd started.").Add({}).Set(*up);
+    f.gauge("flowlens_uptime_seconds", "Seconds since flowlensd started.").Add({}).Set(*up);
   }
   if (const json::value* attached = h.if_contains("bpf_attached");
       attached != nullptr && attached->is_bool()) {
-    gauge(r, "flowlens_bpf_attached",
-          "1 when the kernel program is attached to the interface, else 0 (every server is "
-          "then unknown).")
+    f.gauge("flowlens_bpf_attached",
+            "1 when the kernel program is attached to the interface, else 0 (every server is "
+            "then unknown).")
         .Add({{"interface", text(h, "interface")}})
         .Set(attached->get_bool() ? 1 : 0);
   }
   if (const auto flows = number(h, "flows")) {
-    gauge(r, "flowlens_flows_tracked", "Flows read from the kernel's flow map at the last tick.")
+    f.gauge("flowlens_flows_tracked", "Flows read from the kernel's flow map at the last tick.")
         .Add({})
         .Set(*flows);
   }
   if (const auto capacity = number(h, "map_capacity")) {
-    gauge(r, "flowlens_flow_map_capacity",
-          "Entries the kernel's flow map holds at most (ebpf_map_size).")
+    f.gauge("flowlens_flow_map_capacity",
+            "Entries the kernel's flow map holds at most (ebpf_map_size).")
         .Add({})
         .Set(*capacity);
   }
@@ -203,16 +236,16 @@ std::string render_health(const HealthInputs& in) {
     age = std::max(0.0, std::chrono::duration<double>(in.now - tick).count());
   }
   if (age) {
-    gauge(r, "flowlens_last_tick_age_seconds", "Seconds since the estimator's last tick.")
+    f.gauge("flowlens_last_tick_age_seconds", "Seconds since the estimator's last tick.")
         .Add({})
         .Set(*age);
   }
   if (const auto duration = number(h, "tick_duration_seconds")) {
-    gauge(r, "flowlens_tick_duration_seconds", "How long the estimator's last tick took.")
+    f.gauge("flowlens_tick_duration_seconds", "How long the estimator's last tick took.")
         .Add({})
         .Set(*duration);
   }
-  render_plugins(r, h.if_contains("plugins"));
+  render_plugins(f, h.if_contains("plugins"));
   return serialize(r);
 }
 

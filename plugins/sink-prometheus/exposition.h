@@ -18,11 +18,12 @@
 namespace flowlens::prometheus_sink {
 
 // Per server: flowlens_active_players, flowlens_unique_ips and flowlens_total_bytes for known
-// servers only (unknown is absent, never 0), flowlens_server_known (1/0) and
-// flowlens_server_info (1, with name and the allow-listed labels); for the node:
+// servers only (unknown is absent, never 0), flowlens_server_known (1/0),
+// flowlens_server_info (1, with name and the allow-listed labels) and
+// flowlens_server_max_players (from the capacity label, when the server has one); for the node:
 // flowlens_node_active_players (known servers), flowlens_node_unknown_servers,
-// flowlens_node_servers.
-std::string render_servers(const sdk::Snapshot& snapshot, const std::vector<ExportedLabel>& labels);
+// flowlens_node_servers. Every series carries the node label when one is configured.
+std::string render_servers(const sdk::Snapshot& snapshot, const SeriesConfig& series);
 
 struct HealthInputs {
   // The host's health_json object (fields in flowlens/plugin.h); empty when the host has none.
@@ -31,6 +32,8 @@ struct HealthInputs {
   std::optional<int64_t> snapshot_unix_ms;
   std::chrono::system_clock::time_point now;
   std::string plugin_version;
+  // SeriesConfig::node: "" for none.
+  std::string node;
 };
 
 // The daemon's own health: build info, BPF attached, flows and map capacity, tick age and

@@ -62,7 +62,7 @@ void PrometheusSink::stop() {
 
 void PrometheusSink::publish(const sdk::Snapshot& snapshot) {
   auto next = std::make_shared<Rendered>();
-  next->text = render_servers(snapshot, config_.labels);
+  next->text = render_servers(snapshot, config_.series);
   next->timestamp_unix_ms = snapshot.timestamp_unix_ms;
   std::lock_guard lock(mutex_);
   rendered_ = std::move(next);
@@ -93,7 +93,7 @@ std::string PrometheusSink::health_text() {
   const boost::json::object host = parse_object(host_json);
   return render_health(
       {host, rendered ? std::optional<int64_t>(rendered->timestamp_unix_ms) : std::nullopt,
-       std::chrono::system_clock::now(), version_});
+       std::chrono::system_clock::now(), version_, config_.series.node});
 }
 
 http::Response PrometheusSink::handle(const http::Request& request) {

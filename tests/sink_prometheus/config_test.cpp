@@ -16,7 +16,9 @@ TEST(Config, Defaults) {
   EXPECT_EQ(c.server.listen[0].endpoint.address().to_string(), "127.0.0.1");
   EXPECT_NE(c.server.listen[0].endpoint.port(), 9090);  // Prometheus's own port
   EXPECT_TRUE(c.bearer_token.empty());
-  EXPECT_TRUE(c.labels.empty());
+  EXPECT_TRUE(c.series.labels.empty());
+  EXPECT_TRUE(c.series.node.empty());  // no node label unless configured
+  EXPECT_EQ(c.series.capacity_label, "max_players");
 }
 
 TEST(Config, TheOriginalsPrometheusAddr) {
@@ -29,18 +31,25 @@ TEST(Config, TheOriginalsPrometheusAddr) {
 
 TEST(Config, EverythingSet) {
   const Config c = parse_config(R"({"listen": ["127.0.0.1:0", "[::1]:0"], "threads": 2,
-    "bearer_token": "t", "labels": ["game", "com.example.tier"], "limits": {"max_connections": 3}})");
+    "bearer_token": "t", "labels": ["game", "com.example.tier"], "limits": {"max_connections": 3},
+    "node": "eu-game-7", "capacity_label": "slots"})");
   EXPECT_EQ(c.server.listen.size(), 2u);
   EXPECT_EQ(c.server.threads, 2u);
   EXPECT_EQ(c.server.limits.max_connections, 3u);
   EXPECT_EQ(c.bearer_token, "t");
-  ASSERT_EQ(c.labels.size(), 2u);
-  EXPECT_EQ(c.labels[1].key, "com.example.tier");
-  EXPECT_EQ(c.labels[1].name, "com_example_tier");
+  ASSERT_EQ(c.series.labels.size(), 2u);
+  EXPECT_EQ(c.series.labels[1].key, "com.example.tier");
+  EXPECT_EQ(c.series.labels[1].name, "com_example_tier");
+  EXPECT_EQ(c.series.node, "eu-game-7");
+  EXPECT_EQ(c.series.capacity_label, "slots");
 }
 
 TEST(Config, OneLabelMayBeAString) {
-  EXPECT_EQ(parse_config(R"({"labels": "game"})").labels.size(), 1u);
+  EXPECT_EQ(parse_config(R"({"labels": "game"})").series.labels.size(), 1u);
+}
+
+TEST(Config, ANodeLabelIsFreeWithoutANode) {
+  EXPECT_EQ(parse_config(R"({"labels": ["node"]})").series.labels.at(0).name, "node");
 }
 
 struct Bad {
@@ -73,6 +82,12 @@ INSTANTIATE_TEST_SUITE_P(
             "labels[0]: 'server.id' becomes the metric label "
             "'server_id', which is already taken"},
         Bad{R"({"labels": ["a.b", "a-b"]})", "labels[1]: 'a-b' becomes the metric label 'a_b'"},
+        // With a node label set, an exported label may not take its name; without, it may.
+        Bad{R"({"node": "h1", "labels": ["node"]})",
+            "labels[0]: 'node' becomes the metric label 'node', which is already taken"},
+        Bad{R"({"node": ""})", "node: must be 1 to 253 characters"},
+        Bad{R"({"node": 7})", "node: expected a string"},
+        Bad{R"({"capacity_label": ""})", "capacity_label: must not be empty"},
         Bad{R"({"limits": {"idle_timeout_ms": 0}})", "limits.idle_timeout_ms: expected"},
         Bad{"[]", "(section): expected a map"}, Bad{"{", "(section): not valid JSON"}));
 

@@ -91,11 +91,13 @@ int main(int argc, char** argv) {
     }
   }
   if (run_bench) return bench(servers, scrapes);
-  const std::vector<ExportedLabel> labels = {{"game", "game"},
-                                             {"com.example.node", "com_example_node"}};
+  // A node label too, so that the linted exposition is the fullest one.
+  SeriesConfig series;
+  series.node = "game-host-1";
+  series.labels = {{"game", "game"}, {"com.example.node", "com_example_node"}};
   const boost::json::value health = boost::json::parse(testing::kFullHealth);
-  std::cout << render_servers(testing::synthetic_snapshot(servers, 1'795'000'000'000), labels)
-            << render_health(
-                   {health.get_object(), std::nullopt, std::chrono::system_clock::now(), "0.1.0"});
+  std::cout << render_servers(testing::synthetic_snapshot(servers, 1'795'000'000'000), series)
+            << render_health({health.get_object(), std::nullopt, std::chrono::system_clock::now(),
+                              "0.1.0", series.node});
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,16 @@ bool has_series(const std::string& text, const std::string& name_and_labels) {
   return ("\n" + text).find("\n" + name_and_labels + " ") != std::string::npos;
 }
 
+// Every sample line (not HELP or TYPE) of an exposition.
+std::vector<std::string> samples(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && !line.starts_with("#")) out.push_back(line);
+  }
+  return out;
+}
+
 struct Case {
   std::string what;
   sdk::Snapshot input;
@@ -51,6 +62,16 @@ sdk::Snapshot labelled() {
   s.name = "Survival \"EU\"";
   s.labels = {{"game", "minecraft"}, {"com.example.tier", "gold"}, {"secret", "x"}};
   return snapshot({s, server("cs-2", true, 0)});
+}
+
+sdk::Snapshot capacities() {
+  auto with = [](sdk::ServerEstimate s, std::string max_players) {
+    s.labels["max_players"] = std::move(max_players);
+    return s;
+  };
+  return snapshot({with(server("full", true, 10), "10"), with(server("warming", false, 0), "64"),
+                   server("bare", true, 1), with(server("typo", true, 1), "10x"),
+                   with(server("zero", true, 0), "0"), with(server("huge", true, 0), "99999999")});
 }
 
 const std::vector<Case> kCases = {
@@ -95,6 +116,15 @@ const std::vector<Case> kCases = {
       // a server without the label still has the series, with the label empty
       "flowlens_server_info{com_example_tier=\"\",game=\"\",name=\"cs-2\",server_id=\"cs-2\"} 1"},
      {}},
+    {"the capacity label becomes flowlens_server_max_players; no label or a bad one, none",
+     capacities(),
+     {},
+     {"flowlens_server_max_players{server_id=\"full\"} 10",
+      "flowlens_server_max_players{server_id=\"warming\"} 64"},
+     {"flowlens_server_max_players{server_id=\"bare\"}",
+      "flowlens_server_max_players{server_id=\"typo\"}",
+      "flowlens_server_max_players{server_id=\"zero\"}",
+      "flowlens_server_max_players{server_id=\"huge\"}"}},
     {"a hostile server id is a label value, escaped, never a new line",
      snapshot({server("a\"}\nflowlens_node_servers 99", true, 1)}),
      {},
@@ -107,7 +137,9 @@ class ServersExposition : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ServersExposition, Lines) {
   const Case& c = GetParam();
-  const std::string text = render_servers(c.input, c.labels);
+  SeriesConfig series;
+  series.labels = c.labels;
+  const std::string text = render_servers(c.input, series);
   for (const auto& line : c.lines) EXPECT_TRUE(has_line(text, line)) << line << "\nin:\n" << text;
   for (const auto& series : c.absent) {
     EXPECT_FALSE(has_series(text, series) || has_line(text, series)) << series << "\nin:\n" << text;
@@ -128,7 +160,28 @@ TEST(ServersExposition, EveryFamilyHasHelp) {
     EXPECT_NE(text.find("# HELP " + name + " "), std::string::npos) << name;
     ++types;
   }
-  EXPECT_EQ(types, 8u);
+  EXPECT_EQ(types, 8u);  // flowlens_server_max_players has no sample without a capacity label
+}
+
+TEST(ServersExposition, ANodeLabelOnEverySample) {
+  SeriesConfig series;
+  series.node = "eu \"7\"";
+  sdk::ServerEstimate cs = server("cs", true, 3);
+  cs.labels["max_players"] = "16";
+  const std::string text = render_servers(snapshot({cs, server("rust", false, 0)}), series);
+  for (const char* line : {
+           "flowlens_active_players{node=\"eu \\\"7\\\"\",server_id=\"cs\"} 3",
+           "flowlens_server_known{node=\"eu \\\"7\\\"\",server_id=\"rust\"} 0",
+           "flowlens_server_max_players{node=\"eu \\\"7\\\"\",server_id=\"cs\"} 16",
+           "flowlens_node_active_players{node=\"eu \\\"7\\\"\"} 3",
+       }) {
+    EXPECT_TRUE(has_line(text, line)) << line << "\nin:\n" << text;
+  }
+  const std::vector<std::string> lines = samples(text);
+  EXPECT_GT(lines.size(), 8u);
+  for (const std::string& line : lines) {
+    EXPECT_NE(line.find("node=\"eu \\\"7\\\"\""), std::string::npos) << line;
+  }
 }
 
 const char* kHealth = R"({"version":"0.1.0","uptime_seconds":12.5,"bpf_attached":true,
@@ -141,10 +194,11 @@ const char* kHealth = R"({"version":"0.1.0","uptime_seconds":12.5,"bpf_attached"
               "events_delivered":3,"events_dropped":1,"failures":0},
              {"instance":"odd","plugin":"sink-x","version":"1","kind":"sink","state":"stuck"}]})";
 
-std::string health(const char* json, std::optional<int64_t> snapshot_ms = std::nullopt) {
+std::string health(const char* json, std::optional<int64_t> snapshot_ms = std::nullopt,
+                   std::string node = "") {
   const boost::json::value v = boost::json::parse(json);
   const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(10'000));
-  return render_health({v.get_object(), snapshot_ms, now, "9.9.9"});
+  return render_health({v.get_object(), snapshot_ms, now, "9.9.9", node});
 }
 
 TEST(HealthExposition, EveryFieldOfTheHost) {
@@ -175,6 +229,22 @@ TEST(HealthExposition, EveryFieldOfTheHost) {
   // A discovery instance has no sink counters (not zeros it never counted).
   EXPECT_FALSE(
       has_series(text, "flowlens_sink_snapshots_delivered_total{plugin_instance=\"static\"}"));
+}
+
+TEST(HealthExposition, ANodeLabelOnEverySample) {
+  const std::string text = health(kHealth, std::nullopt, "h1");
+  for (const char* line : {
+           "flowlens_build_info{node=\"h1\",version=\"0.1.0\"} 1",
+           "flowlens_flow_map_capacity{node=\"h1\"} 65536",
+           "flowlens_tick_duration_seconds{node=\"h1\"} 0.003",
+           "flowlens_sink_events_dropped_total{node=\"h1\",plugin_instance=\"prom\"} 1",
+       }) {
+    EXPECT_TRUE(has_line(text, line)) << line << "\nin:\n" << text;
+  }
+  const std::vector<std::string> lines = samples(text);
+  EXPECT_GT(lines.size(), 10u);
+  for (const std::string& line : lines)
+    EXPECT_NE(line.find("node=\"h1\""), std::string::npos) << line;
 }
 
 TEST(HealthExposition, BpfDetachedIsZeroAndNoTickYetIsAbsent) {

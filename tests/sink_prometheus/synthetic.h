@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 // A made-up but plausible host for the exposition tests and the bench: `count` servers with a
-// handful of players each, one in twenty unknown, two labels each; and a full health text.
+// handful of players each, one in twenty unknown, two labels each
+// (a capacity label on every third); and a full health text.
 #pragma once
 
 #include <flowlens/sdk/host.hpp>
@@ -18,6 +19,7 @@ inline sdk::Snapshot synthetic_snapshot(std::size_t count, int64_t timestamp_uni
     s.name = "Server " + std::to_string(i);
     s.labels = {{"game", i % 2 ? "minecraft" : "rust"},
                 {"com.example.node", "eu-" + std::to_string(i % 4)}};
+    if (i % 3 == 0) s.labels["max_players"] = "32";
     s.known = i % 20 != 19;
     if (!s.known) {
       s.unknown_reason = "warming up";
