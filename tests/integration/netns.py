@@ -91,12 +91,13 @@ PLAYERS_EXPECTED = {"cs": 3, "mc": 2}
 GAME_TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "game_traffic.py")
 
 
-def start_players(hosts, seconds, rate=25):
-    """Starts the PLAYER_MIX clients in the client namespace for `seconds`; returns the processes."""
+def start_players(hosts, seconds, rate=25, mix=PLAYER_MIX):
+    """Starts the `mix` clients (PLAYER_MIX or some of its entries) in the client namespace for
+    `seconds`; returns the processes."""
     return [hosts.popen_in(hosts.cli, sys.executable, GAME_TRAFFIC, "client", "--proto", proto, "--server", dst,
                            "--port", str(port), "--source", src, "--per-source", str(n), "--rate", str(rate),
                            "--seconds", str(seconds))
-            for proto, port, src, dst, n in PLAYER_MIX]
+            for proto, port, src, dst, n in mix]
 
 
 def stop_daemon(proc, timeout):
