@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """deploy/ as an operator would load it, checked by promtool (Debian's prometheus package):
 every PromQL expression of the Grafana dashboard (variables filled in, for each host label) and of
 the alerting rules parses (`promtool check rules`); the rules' unit tests pass (`promtool test

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A fleet of two game hosts seen through one real Prometheus, as deploy/README.md sets it up:
 host A's flowlensd scraped directly, host B's behind a Prometheus agent (agent mode) that scrapes
 it on loopback and pushes with remote_write, as a host behind NAT. Each host is a pair of network

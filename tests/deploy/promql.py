@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The PromQL of deploy/: the dashboard's queries with Grafana's variables filled in as Grafana
 would, for each choice of host label, and the Prometheus configurations shown in the README."""
 import json
