@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/service_notifier.h"
 
 #include <spdlog/spdlog.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tells the service manager how the daemon is doing (systemd's notify protocol: one datagram of
 // `KEY=value` lines to the Unix socket named by NOTIFY_SOCKET). Written by hand rather than over
 // libsystemd: the protocol is a single sendto(), and the daemon then runs the same in a container

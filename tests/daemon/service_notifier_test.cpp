@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The notify protocol as a service manager receives it: datagrams on a socket of the test's own,
 // by path and by abstract name, and nothing at all when NOTIFY_SOCKET is unset or unusable.
 #include "daemon/service_notifier.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """flowlensd under a service manager's notify socket (here the test's own datagram socket, as
 systemd sets NOTIFY_SOCKET for Type=notify): READY=1 only once the TC filters are attached and the
 plugins answer, WATCHDOG=1 every WATCHDOG_USEC/2 from the event loop, STATUS= following the
