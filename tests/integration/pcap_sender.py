@@ -5,7 +5,8 @@ AF_PACKET socket, so the frames cross the TC hooks as they did on the captured h
 frames are sent from the client side (they arrive on the game host's ingress), server->client
 frames from the game host itself (they leave through its egress).
 
-usage: pcap_sender.py --pcap F --iface IF --direction in|out --server SPEC... --start MONO
+usage: pcap_sender.py --pcap F --iface IF --direction in|out --start MONO
+  The capture is one of tests/accuracy's (the game host's MAC tells its frames apart).
   --start is a CLOCK_MONOTONIC time (time.monotonic()) at which the capture's first packet is due;
   both senders get the same value, so the two directions stay in step."""
 import argparse
@@ -14,21 +15,18 @@ import socket
 import sys
 import time
 
-sys.path.insert(0, os.environ.get("FLOWLENS_ACCURACY_DIR", ""))
-from pcapkit import parse, parse_servers, read_pcap  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "accuracy", "suite"))
+from packets import outbound, read_pcap  # noqa: E402
 
 MAX_SECONDS = 600  # a capture longer than this is not what this sender is for
 
 
-def frames_for(path, servers, direction):
-    watched = {ep for _, eps in parse_servers(servers) for ep in eps}
+def frames_for(path, direction):
     first, out = None, []
-    for ts, _, fr in read_pcap(path):
+    for ts, fr in read_pcap(path):
         if first is None:
             first = ts
-        p = parse(fr)
-        egress = p is not None and (p[3], p[2]) in watched and (p[4], p[2]) not in watched
-        if egress == (direction == "out"):
+        if outbound(fr) == (direction == "out"):
             out.append((ts - first, fr))
     return out
 
@@ -38,10 +36,9 @@ def main():
     ap.add_argument("--pcap", required=True)
     ap.add_argument("--iface", required=True)
     ap.add_argument("--direction", choices=["in", "out"], required=True)
-    ap.add_argument("--server", action="append", required=True)
     ap.add_argument("--start", type=float, required=True)
     a = ap.parse_args()
-    frames = frames_for(a.pcap, a.server, a.direction)
+    frames = frames_for(a.pcap, a.direction)
     if frames and frames[-1][0] > MAX_SECONDS:
         sys.exit(f"capture spans {frames[-1][0]:.0f} s, more than {MAX_SECONDS} s")
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
