@@ -18,29 +18,14 @@ namespace flowlens::config {
 
 namespace {
 
-// Runs one instance's section through its plugin and writes what it said to `err`, each line
-// after `prefix` ("" for an error, "warning: " for a disabled instance). Returns whether the
-// plugin refused it.
+// Writes what check_plugin_section found, each line after `prefix` ("" for an error,
+// "warning: " for a disabled instance). Returns whether the plugin refused the section.
 bool probe_instance(const PluginInstanceConfig& inst, const std::filesystem::path& plugin_dir,
                     std::ostream& err, std::string_view prefix) {
-  const std::string where = "plugins." + inst.name;
-  const std::string plugin = inst.plugin + (inst.enabled ? "" : ", disabled");
-  ProbeResult r =
-      probe_plugin(plugin_file(plugin_dir, inst.plugin), inst.plugin, inst.name, inst.config_json);
-  for (const auto& line : r.log)
-    if (line.starts_with("warn") || line.starts_with("error"))
-      err << prefix << inst.pos.to_string() << ": " << where << ": plugin says " << line << '\n';
+  SectionCheck r = check_plugin_section(inst, plugin_dir);
+  for (const auto& line : r.notes) err << prefix << line << '\n';
   if (r.error.empty()) return false;
-  if (r.config_rejected) {
-    // The message starts with the key path of the offending value (the ABI's error form).
-    const ConfigNode* at = find_error_path(inst.config_node, r.error);
-    const SourcePos& pos = at ? at->pos() : inst.pos;
-    err << prefix << pos.to_string() << ": " << where << ".config (" << plugin << "): " << r.error
-        << '\n';
-  } else {
-    err << prefix << inst.pos.to_string() << ": " << where << ": plugin '" << plugin << "' ("
-        << plugin_file(plugin_dir, inst.plugin).string() << "): " << r.error << '\n';
-  }
+  err << prefix << r.error << '\n';
   return true;
 }
 

@@ -4,6 +4,8 @@
 // destroys it without ever starting it.
 #include "config/plugin_probe.h"
 
+#include "config/plugin_availability.h"
+
 #include "plugin_host/host_services.h"
 #include "plugin_host/loader.h"
 #include "plugin_host/plugin_error.h"
@@ -79,6 +81,29 @@ ProbeResult probe_plugin(const std::filesystem::path& so_file, const std::string
   }
   instance.destroy();
   return r;
+}
+
+SectionCheck check_plugin_section(const PluginInstanceConfig& inst,
+                                  const std::filesystem::path& plugin_dir) {
+  const std::string where = "plugins." + inst.name;
+  const std::string plugin = inst.plugin + (inst.enabled ? "" : ", disabled");
+  const std::filesystem::path file = plugin_file(plugin_dir, inst.plugin);
+  ProbeResult r = probe_plugin(file, inst.plugin, inst.name, inst.config_json);
+  SectionCheck out;
+  for (const auto& line : r.log)
+    if (line.starts_with("warn") || line.starts_with("error"))
+      out.notes.push_back(inst.pos.to_string() + ": " + where + ": plugin says " + line);
+  if (r.error.empty()) return out;
+  if (r.config_rejected) {
+    // The message starts with the key path of the offending value (the ABI's error form).
+    const ConfigNode* at = find_error_path(inst.config_node, r.error);
+    const SourcePos& pos = at ? at->pos() : inst.pos;
+    out.error = pos.to_string() + ": " + where + ".config (" + plugin + "): " + r.error;
+  } else {
+    out.error = inst.pos.to_string() + ": " + where + ": plugin '" + plugin + "' (" +
+                file.string() + "): " + r.error;
+  }
+  return out;
 }
 
 }  // namespace flowlens::config

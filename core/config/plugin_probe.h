@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
+
 namespace flowlens::config {
 
 struct ProbeResult {
@@ -25,5 +27,18 @@ struct ProbeResult {
 // `plugin` is the name the config asked for; the descriptor must carry the same name.
 ProbeResult probe_plugin(const std::filesystem::path& so_file, const std::string& plugin,
                          const std::string& instance_name, const std::string& config_json);
+
+// One instance's section judged as check-config reports it, each line starting with where the
+// operator looks: "FILE:LINE:COL: plugins.NAME.config (PLUGIN): message" at the offending value
+// when the plugin names one, else at the instance. The daemon's reload refuses on the same lines.
+struct SectionCheck {
+  // What the plugin logged at warn or error while being created, pinned to the instance.
+  std::vector<std::string> notes;
+  // Empty when the plugin loaded and accepted the section.
+  std::string error;
+};
+
+SectionCheck check_plugin_section(const PluginInstanceConfig& inst,
+                                  const std::filesystem::path& plugin_dir);
 
 }  // namespace flowlens::config
