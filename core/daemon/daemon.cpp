@@ -15,6 +15,7 @@
 #include "bpf/datapath.h"
 #include "config/estimator_section.h"
 #include "config/plugin_availability.h"
+#include "daemon/config_reload.h"
 #include "daemon/health.h"
 #include "daemon/host_services_impl.h"
 #include "daemon/jsonl_output.h"
@@ -92,7 +93,16 @@ class Daemon {
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         timer_(io_),
         watchdog_timer_(io_),
-        notifier_(ServiceNotifier::from_environment()) {
+        notifier_(ServiceNotifier::from_environment()),
+        interval_(cfg_.core.metrics_interval),
+        reload_(
+            opts_, cfg_, plugins_, services_,
+            [this](LoopChanges c) {
+              boost::asio::post(io_, [this, c = std::move(c)] { apply(c); });
+            },
+            [this](bool reloading) {
+              boost::asio::post(io_, [this, reloading] { notify_reload(reloading); });
+            }) {
     bpf_attached_.store(datapath_.attached());
   }
 
@@ -124,6 +134,7 @@ class Daemon {
     schedule();
     ping_watchdog();
     io_.run();
+    reload_.stop();
     plugins_.stop_all();
     datapath_.detach();
     bpf_attached_.store(false);
@@ -151,9 +162,7 @@ class Daemon {
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
       if (ec) return;
       if (signo == SIGHUP) {
-        // Until live reload exists, a reload request must not end the daemon (the default
-        // action) and leave its filters attached.
-        spdlog::warn("received SIGHUP: live reload is not supported yet; restart to apply changes");
+        reload_.request();
         wait_for_signal();
         return;
       }
@@ -161,6 +170,22 @@ class Daemon {
       notifier_.stopping();
       io_.stop();
     });
+  }
+
+  // A reload's share of the loop, between two ticks: the estimator's thresholds count from the
+  // next tick, a new interval from the next scheduling.
+  void apply(const LoopChanges& c) {
+    if (c.estimator) estimator_.set_config(*c.estimator);
+    if (c.metrics_interval) interval_ = *c.metrics_interval;
+  }
+
+  // The service manager hears of a reload here, on the loop (the notifier's one thread):
+  // RELOADING=1 when it begins, READY=1 once it is applied or refused.
+  void notify_reload(bool reloading) {
+    if (reloading)
+      notifier_.reloading();
+    else
+      notifier_.ready();
   }
 
   // What every sink reads next: through the host API (latest_snapshot) and its delivery thread.
@@ -194,7 +219,7 @@ class Daemon {
 
   void schedule() {
     // Fixed cadence from the first tick: a slow tick delays the next one, never shifts them all.
-    next_tick_ += cfg_.core.metrics_interval;
+    next_tick_ += interval_;
     timer_.expires_at(next_tick_);
     timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;  // cancelled: shutting down
@@ -295,6 +320,9 @@ class Daemon {
   std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
   std::atomic<uint64_t> last_flows_{0};
   std::atomic<int64_t> last_tick_us_{-1};  // how long the last tick took; -1 before it
+  std::chrono::milliseconds interval_;     // core.metrics_interval; the loop thread's own
+  // Last: its thread posts to io_ and drives plugins_, so it goes first.
+  ConfigReload reload_;
 };
 
 }  // namespace

@@ -50,6 +50,21 @@ void HostServicesImpl::set_registry_listener(ChangeFn fn) {
   on_registry_change_ = std::move(fn);
 }
 
+void HostServicesImpl::hold_servers(const std::string& instance, bool hold) {
+  std::lock_guard lock(mu_);
+  if (hold)
+    held_.insert(instance);
+  else
+    held_.erase(instance);
+}
+
+bool HostServicesImpl::held(const std::string& instance) {
+  std::lock_guard lock(mu_);
+  if (!held_.contains(instance)) return false;
+  spdlog::debug("{}: servers published while it stops for a restart are not applied", instance);
+  return true;
+}
+
 void HostServicesImpl::registry_changed() {
   ChangeFn fn;
   {
@@ -91,11 +106,13 @@ void HostServicesImpl::log(const std::string& instance, plugin_host::LogLevel le
 void HostServicesImpl::add_servers(const std::string& instance,
                                    std::vector<model::Server> servers) {
   validate(instance, servers);
+  if (held(instance)) return;
   for (auto& s : servers) registry_.add(instance, std::move(s));
   registry_changed();
 }
 
 void HostServicesImpl::remove_servers(const std::string& instance, std::vector<std::string> ids) {
+  if (held(instance)) return;
   for (const auto& id : ids) registry_.remove(instance, id);
   registry_changed();
 }
@@ -103,6 +120,7 @@ void HostServicesImpl::remove_servers(const std::string& instance, std::vector<s
 void HostServicesImpl::replace_servers(const std::string& instance,
                                        std::vector<model::Server> servers) {
   validate(instance, servers);
+  if (held(instance)) return;
   registry_.replace_all(instance, std::move(servers));
   registry_changed();
 }

@@ -3,11 +3,13 @@
 // instance), events fan out to every sink's queue, the latest snapshot is shared by pointer.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "plugin_host/host_services.h"
@@ -28,7 +30,7 @@ class HostServicesImpl : public plugin_host::HostServices {
   explicit HostServicesImpl(
       registry::ServerRegistry& registry,
       std::chrono::milliseconds discovery_interval = kDefaultDiscoveryInterval)
-      : registry_(registry), discovery_interval_(discovery_interval) {}
+      : registry_(registry), discovery_interval_ms_(discovery_interval.count()) {}
 
   // Where emitted events go (the sink runners); set once before plugins start.
   void set_event_handler(EventFn fn);
@@ -46,8 +48,20 @@ class HostServicesImpl : public plugin_host::HostServices {
   void emit_event(const std::string& instance, plugin_host::Event event) override;
   model::SnapshotPtr latest_snapshot() override;
   std::string health_json() override;
-  std::chrono::milliseconds discovery_interval() const override { return discovery_interval_; }
+  std::chrono::milliseconds discovery_interval() const override {
+    return std::chrono::milliseconds(discovery_interval_ms_.load());
+  }
+  // A reload's new core.discovery_interval: instances created from now on get it.
+  void set_discovery_interval(std::chrono::milliseconds interval) {
+    discovery_interval_ms_.store(interval.count());
+  }
   void set_status(const std::string& instance, std::string status, std::string detail) override;
+
+  // While held, what `instance` publishes is dropped. A reload holds an instance it stops only to
+  // start it again with a new section: a plugin that withdraws its servers as it stops (as
+  // discovery-static does) would otherwise make the estimator forget them and warm them up
+  // again; its successor publishes its own list instead.
+  void hold_servers(const std::string& instance, bool hold);
 
   struct Status {
     std::string status;
@@ -58,13 +72,15 @@ class HostServicesImpl : public plugin_host::HostServices {
 
  private:
   void registry_changed();
+  bool held(const std::string& instance);
 
   registry::ServerRegistry& registry_;
-  const std::chrono::milliseconds discovery_interval_;
+  std::atomic<int64_t> discovery_interval_ms_;
   ChangeFn on_registry_change_;
   mutable std::mutex status_mu_;  // guards statuses_ (apart from mu_: read from health)
   std::map<std::string, Status> statuses_;
-  std::mutex mu_;  // guards latest_, on_event_, health_ and on_registry_change_
+  std::mutex mu_;  // guards latest_, on_event_, health_, on_registry_change_ and held_
+  std::set<std::string> held_;
   model::SnapshotPtr latest_;
   EventFn on_event_;
   HealthFn health_;

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "plugin_host/loader.h"
 #include "plugin_host/plugin_error.h"
 
@@ -11,34 +13,85 @@ namespace flowlens::daemon {
 size_t PluginSet::start_all(const std::vector<config::PluginInstanceConfig>& instances,
                             const std::filesystem::path& plugin_dir) {
   size_t failed = 0;
-  for (const auto& cfg : instances) {
-    try {
-      auto plugin = plugin_host::load_plugin(plugin_dir, cfg.plugin);
-      auto instance = std::make_unique<plugin_host::PluginInstance>(cfg.name, plugin, services_);
-      instance->create(cfg.config_json);
-      instance->start();
-      Running r{std::move(instance), nullptr};
-      if (r.instance->is_sink()) {
-        r.runner = std::make_unique<plugin_host::SinkRunner>(*r.instance, services_);
-        r.runner->start();
-      }
-      spdlog::info("plugin instance '{}' started ({} {}, {})", cfg.name, plugin->name,
-                   plugin->version, plugin_host::capabilities_to_string(plugin->capabilities));
-      std::lock_guard lock(mutex_);
-      instances_.push_back(std::move(r));
-    } catch (const plugin_host::PluginError& e) {
-      ++failed;
-      spdlog::error("{} (declared at {}); continuing without it", e.what(), cfg.pos.to_string());
-      InstanceHealth h;
-      h.instance = cfg.name;
-      h.plugin = cfg.plugin;
-      h.state = plugin_host::to_string(plugin_host::InstanceState::kFailed);
-      h.error = e.what();
-      std::lock_guard lock(mutex_);
-      failed_.push_back(std::move(h));
-    }
-  }
+  for (const auto& cfg : instances) failed += start(cfg, plugin_dir) ? 0 : 1;
   return failed;
+}
+
+bool PluginSet::start(const config::PluginInstanceConfig& cfg,
+                      const std::filesystem::path& plugin_dir) {
+  try {
+    auto plugin = plugin_host::load_plugin(plugin_dir, cfg.plugin);
+    auto instance = std::make_unique<plugin_host::PluginInstance>(cfg.name, plugin, services_);
+    instance->create(cfg.config_json);
+    instance->start();
+    Running r{std::move(instance), nullptr, 0, cfg};
+    if (r.instance->is_sink()) {
+      r.runner = std::make_unique<plugin_host::SinkRunner>(*r.instance, services_);
+      r.runner->start();
+    }
+    spdlog::info("plugin instance '{}' started ({} {}, {})", cfg.name, plugin->name,
+                 plugin->version, plugin_host::capabilities_to_string(plugin->capabilities));
+    std::lock_guard lock(mutex_);
+    std::erase_if(failed_, [&](const InstanceHealth& h) { return h.instance == cfg.name; });
+    instances_.push_back(std::move(r));
+    return true;
+  } catch (const plugin_host::PluginError& e) {
+    spdlog::error("{} (declared at {}); continuing without it", e.what(), cfg.pos.to_string());
+    InstanceHealth h;
+    h.instance = cfg.name;
+    h.plugin = cfg.plugin;
+    h.state = plugin_host::to_string(plugin_host::InstanceState::kFailed);
+    h.error = e.what();
+    std::lock_guard lock(mutex_);
+    std::erase_if(failed_, [&](const InstanceHealth& f) { return f.instance == cfg.name; });
+    failed_.push_back(std::move(h));
+    return false;
+  }
+}
+
+bool PluginSet::stop(const std::string& name, bool withdraw) {
+  std::vector<Running> stopping;
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(failed_, [&](const InstanceHealth& h) { return h.instance == name; });
+    auto it = std::find_if(instances_.begin(), instances_.end(),
+                           [&](const Running& r) { return r.instance->name() == name; });
+    if (it == instances_.end()) return false;
+    stopping.push_back(std::move(*it));
+    instances_.erase(it);
+  }
+  const bool discovery = stopping.front().instance->plugin().is_discovery();
+  stop_running(stopping);
+  // After the stop: a stopped instance publishes nothing more that could bring them back.
+  if (withdraw && discovery) services_.replace_servers(name, {});
+  // What it said of itself is not true of the next instance of that name.
+  services_.set_status(name, "", "");
+  return true;
+}
+
+void PluginSet::order_as(const std::vector<std::string>& names) {
+  std::lock_guard lock(mutex_);
+  auto rank = [&](const Running& r) {
+    auto it = std::find(names.begin(), names.end(), r.instance->name());
+    return static_cast<size_t>(it - names.begin());
+  };
+  std::stable_sort(instances_.begin(), instances_.end(),
+                   [&](const Running& a, const Running& b) { return rank(a) < rank(b); });
+}
+
+std::optional<config::PluginInstanceConfig> PluginSet::section(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& r : instances_)
+    if (r.instance->name() == name) return r.section;
+  return std::nullopt;
+}
+
+std::vector<std::string> PluginSet::discovery_instances() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& r : instances_)
+    if (r.instance->plugin().is_discovery()) out.push_back(r.instance->name());
+  return out;
 }
 
 void PluginSet::post_snapshot(const model::SnapshotPtr& snapshot) {
@@ -99,12 +152,16 @@ void PluginSet::stop_all() noexcept {
     stopping.swap(instances_);
     failed_.clear();
   }
+  stop_running(stopping);
+}
+
+void PluginSet::stop_running(std::vector<Running>& stopping) noexcept {
   // Delivery threads first, so no sink callback runs while its instance stops.
   std::vector<bool> abandoned(stopping.size(), false);
   for (size_t i = stopping.size(); i-- > 0;) {
     auto& r = stopping[i];
     if (r.runner && !r.runner->stop()) {
-      spdlog::error("sink '{}' is stuck in a callback; leaving it running as the daemon exits",
+      spdlog::error("sink '{}' is stuck in a callback; leaving its thread and instance behind",
                     r.instance->name());
       abandoned[i] = true;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 // The configured plugin instances of a running daemon: loaded, created and started in config
-// order, each sink with its own delivery thread, stopped in reverse order. health() and
+// order, each sink with its own delivery thread, stopped in reverse order; a live reload starts
+// and stops single instances from the one control thread of the moment. health() and
 // post_event() may be called from plugin threads while the control thread starts or stops the
 // set, so the list is guarded; no plugin callback runs under that lock (a stopping sink may be
 // waiting for its own thread to finish a health() call).
@@ -9,6 +10,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "config/config.h"
@@ -31,6 +34,21 @@ class PluginSet {
   size_t start_all(const std::vector<config::PluginInstanceConfig>& instances,
                    const std::filesystem::path& plugin_dir);
 
+  // Starts one instance, as start_all does each. A failure replaces any earlier entry of that name
+  // in the failed list. Returns whether it runs.
+  bool start(const config::PluginInstanceConfig& cfg, const std::filesystem::path& plugin_dir);
+  // Stops one running instance (sink delivery first) and forgets a failed entry of that name.
+  // With `withdraw`, a discovery instance's servers leave the registry: it is gone for good, not
+  // about to be started again with a new section. Returns whether it was running.
+  bool stop(const std::string& name, bool withdraw);
+  // Puts the running instances in this order (the configuration's, after a reload); names not
+  // listed keep their place after the listed ones.
+  void order_as(const std::vector<std::string>& names);
+  // The configuration a running instance was started with; nothing when it does not run.
+  std::optional<config::PluginInstanceConfig> section(const std::string& name) const;
+  // Names of the running instances that are discovery plugins, in start order.
+  std::vector<std::string> discovery_instances() const;
+
   // Never blocks: each sink's runner keeps only the latest snapshot and a bounded event queue.
   void post_snapshot(const model::SnapshotPtr& snapshot);
   void post_event(const plugin_host::Event& event);
@@ -52,7 +70,11 @@ class PluginSet {
     std::unique_ptr<plugin_host::PluginInstance> instance;
     std::unique_ptr<plugin_host::SinkRunner> runner;  // sinks only
     uint64_t drops_reported = 0;                      // events_dropped at the last warning
+    config::PluginInstanceConfig section;             // what it was started with
   };
+
+  // Stops them, last first: every sink's delivery thread, then every instance.
+  static void stop_running(std::vector<Running>& stopping) noexcept;
 
   plugin_host::HostServices& services_;
   mutable std::mutex mutex_;  // guards instances_ and failed_ (the lists, not the instances)

@@ -54,6 +54,9 @@ class Estimator {
   std::span<const FlowDecision> decisions() const { return decisions_; }
 
   const EstimatorConfig& config() const { return cfg_; }
+  // New thresholds from the next tick on (a live reload). Sessions and servers keep their state:
+  // who is playing is not forgotten because a threshold moved.
+  void set_config(const EstimatorConfig& cfg) { cfg_ = cfg; }
 
  private:
   int32_t server_of(const flowlens_flow_key& key) const;

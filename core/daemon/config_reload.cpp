@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "daemon/config_reload.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "config/estimator_section.h"
+#include "config/plugin_availability.h"
+#include "config/plugin_probe.h"
+#include "daemon/run_config.h"
+
+namespace flowlens::daemon {
+
+namespace {
+
+std::string quoted_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+std::vector<std::string> names_of(const std::vector<config::PluginInstanceConfig>& instances) {
+  std::vector<std::string> out;
+  for (const auto& i : instances) out.push_back(i.name);
+  return out;
+}
+
+const config::PluginInstanceConfig* find_instance(const config::Config& cfg,
+                                                  const std::string& name) {
+  for (const auto& i : cfg.plugins)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+}  // namespace
+
+ConfigReload::ConfigReload(const RunOptions& opts, config::Config running, PluginSet& plugins,
+                           HostServicesImpl& services, PostFn post, NotifyFn notify)
+    : opts_(opts),
+      running_(std::move(running)),
+      plugins_(plugins),
+      services_(services),
+      post_(std::move(post)),
+      notify_(std::move(notify)),
+      thread_([this] { run(); }) {}
+
+ConfigReload::~ConfigReload() {
+  stop();
+}
+
+void ConfigReload::request() {
+  {
+    std::lock_guard lock(mu_);
+    requested_ = true;
+  }
+  wake_.notify_one();
+}
+
+void ConfigReload::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ConfigReload::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [this] { return requested_ || stopping_; });
+    if (stopping_) return;
+    requested_ = false;
+    lock.unlock();
+    if (notify_) notify_(true);
+    try {
+      reload();
+    } catch (const std::exception& e) {
+      // Nothing in a reload may end the daemon: what ran before keeps running.
+      spdlog::error("reload failed: {}; still running the previous configuration", e.what());
+    }
+    if (notify_) notify_(false);
+    lock.lock();
+  }
+}
+
+std::string ConfigReload::source() const {
+  if (!opts_.config_file.empty()) return opts_.config_file;
+  return opts_.conf_dir.empty() ? std::string(config::kDefaultConfDir) : opts_.conf_dir;
+}
+
+std::vector<std::string> ConfigReload::prepare(const config::Config& next, ReloadPlan& plan,
+                                               LoopChanges& loop) const {
+  std::vector<std::string> errors;
+  try {
+    const estimator::EstimatorConfig est = config::estimator_config_from(next);
+    if (next.estimator != running_.estimator) loop.estimator = est;
+  } catch (const config::ConfigError& e) {
+    errors = e.messages();
+  }
+  const std::set<std::string> installed = config::list_installed_plugins(running_.core.plugin_dir);
+  plan = plan_reload(running_, next, installed);
+  errors.insert(errors.end(), plan.errors.begin(), plan.errors.end());
+  // Each new or changed section through its plugin's own create, as check-config does, so a
+  // section the plugin refuses is refused here rather than after its old instance has stopped.
+  for (const auto* list : {&plan.restart, &plan.start}) {
+    for (const auto& inst : *list) {
+      config::SectionCheck check = config::check_plugin_section(inst, running_.core.plugin_dir);
+      for (const auto& n : check.notes) spdlog::warn("{}", n);
+      if (!check.error.empty()) errors.push_back(check.error);
+    }
+  }
+  if (plan.metrics_interval_changed) loop.metrics_interval = plan.applied.core.metrics_interval;
+  return errors;
+}
+
+void ConfigReload::reload() {
+  spdlog::info("received SIGHUP: reloading {}", source());
+  config::Config next;
+  std::vector<std::string> errors;
+  try {
+    next = load_run_config(opts_);
+  } catch (const config::ConfigError& e) {
+    errors = e.messages();
+  }
+  ReloadPlan plan;
+  LoopChanges loop;
+  if (errors.empty()) errors = prepare(next, plan, loop);
+  if (!errors.empty()) {
+    for (const auto& m : errors) spdlog::error("reload refused: {}", m);
+    spdlog::error("reload refused ({} error{}): still running the previous configuration",
+                  errors.size(), errors.size() == 1 ? "" : "s");
+    return;
+  }
+  for (const auto& w : next.warnings) spdlog::warn("{}", w);
+  for (const auto& m : plan.needs_restart) spdlog::warn("{}", m);
+
+  // Only the level: the logger itself is shared with every thread logging right now. The schema
+  // has checked the name.
+  if (plan.log_level_changed)
+    spdlog::set_level(spdlog::level::from_str(plan.applied.core.log_level));
+  if (plan.discovery_interval_changed)
+    services_.set_discovery_interval(plan.applied.core.discovery_interval);
+  if (loop.estimator || loop.metrics_interval) post_(loop);
+  running_ = std::move(plan.applied);
+  apply_plugins(plan);
+
+  std::vector<std::string> done;
+  if (loop.estimator) done.push_back("estimator settings apply from the next tick");
+  if (loop.metrics_interval)
+    done.push_back("a tick every " + std::to_string(loop.metrics_interval->count()) + " ms");
+  if (plan.log_level_changed) done.push_back("log level " + running_.core.log_level);
+  if (!plan.start.empty()) done.push_back("started " + quoted_names(names_of(plan.start)));
+  if (!plan.restart.empty()) done.push_back("restarted " + quoted_names(names_of(plan.restart)));
+  if (!plan.stop.empty()) done.push_back("stopped " + quoted_names(plan.stop));
+  std::string summary;
+  for (const auto& d : done) summary += (summary.empty() ? "" : "; ") + d;
+  spdlog::info("reloaded {}: {}", source(), summary.empty() ? "nothing changed" : summary);
+}
+
+void ConfigReload::apply_plugins(const ReloadPlan& plan) {
+  // Removed first: a new instance may want the port a removed one held.
+  for (const auto& name : plan.stop) plugins_.stop(name, /*withdraw=*/true);
+  std::vector<config::PluginInstanceConfig> restarts = plan.restart;
+  if (plan.discovery_interval_changed) {
+    for (const auto& name : plugins_.discovery_instances()) {
+      const bool listed = std::any_of(restarts.begin(), restarts.end(),
+                                      [&](const auto& i) { return i.name == name; });
+      if (const auto* inst = find_instance(running_, name); inst && !listed)
+        restarts.push_back(*inst);
+    }
+  }
+  for (const auto& inst : restarts) restart(inst);
+  for (const auto& inst : plan.start) plugins_.start(inst, running_.core.plugin_dir);
+  // An unchanged instance that could not start before (a port taken, a panel down) gets another
+  // try: a reload is what an operator sends after fixing that.
+  for (const auto& h : plugins_.health()) {
+    if (h.state != plugin_host::to_string(plugin_host::InstanceState::kFailed)) continue;
+    const auto* inst = find_instance(running_, h.instance);
+    const bool just_tried = std::any_of(plan.start.begin(), plan.start.end(),
+                                        [&](const auto& i) { return i.name == h.instance; }) ||
+                            std::any_of(restarts.begin(), restarts.end(),
+                                        [&](const auto& i) { return i.name == h.instance; });
+    if (inst && inst->enabled && !just_tried) plugins_.start(*inst, running_.core.plugin_dir);
+  }
+  std::vector<std::string> order;
+  for (const auto& i : running_.plugins) order.push_back(i.name);
+  plugins_.order_as(order);
+}
+
+// Its servers stay in the registry while it restarts, even if it withdraws them as it stops: the
+// new instance replaces them when it publishes (every shipped discovery plugin publishes its
+// whole list on start), so the estimates of servers it still lists go on without a warm-up.
+void ConfigReload::restart(const config::PluginInstanceConfig& next) {
+  const bool discovery = [&] {
+    auto d = plugins_.discovery_instances();
+    return std::find(d.begin(), d.end(), next.name) != d.end();
+  }();
+  // The section it ran with: running_ already holds the new one, so it comes from the plugin set.
+  std::optional<config::PluginInstanceConfig> previous = plugins_.section(next.name);
+  services_.hold_servers(next.name, true);
+  plugins_.stop(next.name, /*withdraw=*/false);
+  services_.hold_servers(next.name, false);
+  if (plugins_.start(next, running_.core.plugin_dir)) return;
+  if (previous) {
+    spdlog::error(
+        "plugin instance '{}' did not start with its new section; starting it again "
+        "with the previous one",
+        next.name);
+    if (plugins_.start(*previous, running_.core.plugin_dir)) {
+      for (auto& i : running_.plugins)
+        if (i.name == next.name) i = *previous;
+      return;
+    }
+  }
+  if (discovery) services_.replace_servers(next.name, {});
+}
+
+}  // namespace flowlens::daemon
