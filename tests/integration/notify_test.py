@@ -3,7 +3,7 @@
 """flowlensd under a service manager's notify socket (here the test's own datagram socket, as
 systemd sets NOTIFY_SOCKET for Type=notify): READY=1 only once the TC filters are attached and the
 plugins answer, WATCHDOG=1 every WATCHDOG_USEC/2 from the event loop, STATUS= following the
-players, STOPPING=1 on SIGTERM.
+players, RELOADING=1 then READY=1 around a reload (SIGHUP), STOPPING=1 on SIGTERM.
 
 usage: notify_test.py FLOWLENSD PLUGIN_DIR"""
 import os
@@ -162,6 +162,15 @@ def main():
             for c in clients:
                 c.kill()
                 c.wait()
+
+            # A reload, as ExecReload asks for it: RELOADING=1 first, READY=1 once it is done.
+            hup_at = time.monotonic()
+            daemon.send_signal(signal.SIGHUP)
+            wait_for(lambda: [t for t in receiver.times("READY=1") if t > hup_at], 10)
+            reloading = [t for t, m in receiver.messages if t > hup_at and m.startswith("RELOADING=1\nMONOTONIC_USEC=")]
+            ready_again = [t for t in receiver.times("READY=1") if t > hup_at]
+            if len(reloading) != 1 or len(ready_again) != 1 or ready_again[0] < reloading[0]:
+                failures.append(f"SIGHUP: expected RELOADING=1 then READY=1, got {receiver.messages[-6:]}")
 
             daemon.send_signal(signal.SIGTERM)
             try:
