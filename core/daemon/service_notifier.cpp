@@ -53,9 +53,10 @@ ServiceNotifier ServiceNotifier::from_environment() {
   if (socket_name == nullptr || *socket_name == '\0') return n;
   const std::string_view name(socket_name);
   if ((name[0] != '/' && name[0] != '@') || name.size() >= sizeof(n.address_.sun_path)) {
-    spdlog::warn("NOTIFY_SOCKET='{}': expected an absolute path or @abstract name shorter than {} "
-                 "bytes; not notifying the service manager",
-                 name, sizeof(n.address_.sun_path));
+    spdlog::warn(
+        "NOTIFY_SOCKET='{}': expected an absolute path or @abstract name shorter than {} "
+        "bytes; not notifying the service manager",
+        name, sizeof(n.address_.sun_path));
     return n;
   }
   n.address_.sun_family = AF_UNIX;
@@ -99,13 +100,17 @@ ServiceNotifier& ServiceNotifier::operator=(ServiceNotifier&& other) noexcept {
   return *this;
 }
 
-void ServiceNotifier::ready() const { send("READY=1"); }
+void ServiceNotifier::ready() const {
+  send("READY=1");
+}
 
 void ServiceNotifier::reloading() const {
   send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonic_usec()));
 }
 
-void ServiceNotifier::stopping() const { send("STOPPING=1"); }
+void ServiceNotifier::stopping() const {
+  send("STOPPING=1");
+}
 
 void ServiceNotifier::status(std::string_view text) {
   if (!enabled() || text == last_status_) return;
