@@ -103,13 +103,17 @@ class CaptureTest(unittest.TestCase):
             if fr[12:14] == b"\x08\x00":
                 self.assertEqual(checksum(fr[14:34]), 0)
 
-    def test_a_stopped_server_answers_with_icmp_port_unreachable_quoting_its_port(self):
-        refused = set()
-        for _, fr in self.frames:
-            if outbound(fr) and fr[12:14] == b"\x08\x00" and fr[23] == 1 and fr[34:36] == b"\x03\x03":
+    def test_a_crashed_server_answers_with_icmp_port_unreachable_or_reset_from_its_port(self):
+        refused, resets, stop = set(), [], self.frames[0][0] + 170
+        for ts, fr in self.frames:
+            if not outbound(fr) or fr[12:14] != b"\x08\x00":
+                continue
+            if fr[23] == 1 and fr[34:36] == b"\x03\x03":
                 refused.add(struct.unpack("!H", fr[34 + 8 + 22:34 + 8 + 24])[0])   # quoted UDP dport
+            if fr[23] == 6 and fr[34 + 13] & 0x04 and fr[34:36] == b"\x63\xdd" and stop <= ts < stop + 5:
+                resets.append(fr[30:34])   # from 25565 to the client
         self.assertIn(27015, refused)   # cs crashes at 140 s
-        self.assertIn(27960, refused)   # q3 at 120 s
+        self.assertGreaterEqual(len(set(resets)), 2)   # mc crashes at 170 s: its players meet resets
 
     def test_truth_drops_to_zero_when_a_server_stops(self):
         with open(os.path.join(self.dir.name, "truth.jsonl")) as f:

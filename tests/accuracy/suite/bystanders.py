@@ -189,3 +189,16 @@ def reflection(sim, srv):
         for t in periodic(rng, start, start + 40, 1 / 100):
             fl.up(t, A2S_INFO)
             fl.down(t + 0.0005, FF4 + b"A" + rng.randbytes(4))
+
+
+def port_checks(sim, srv, every):
+    """An uptime monitor's TCP check of the server's TCP ports: connect, close, every few seconds."""
+    rng = sim.rng
+    ports = [p for p in (srv.port if srv.game.proto == TCP else 0, srv.rcon_port) if p]
+    for port in ports:
+        ip, sport = sim.new_ip(), sim.ephemeral_port()
+        for t in periodic(rng, sim.t0 - every * rng.random(), sim.t1, every, spread=0.02):
+            fl = Flow(sim, ip, sport, port, TCP, bystander=True)
+            at = fl.connect_tcp(t)
+            fl.close_tcp(at + 0.001)
+            sport = sport + 1 if sport < 60999 else 32768

@@ -20,7 +20,7 @@ import os
 import sys
 import time
 
-from bystanders import crawlers, floods, monitors, port_scan, rcon_console, reflection, udp_scan
+from bystanders import crawlers, floods, monitors, port_checks, port_scan, rcon_console, reflection, udp_scan
 from games import GAMES
 from network import Sim
 from packets import TCP, PcapWriter
@@ -47,8 +47,8 @@ def make_servers(sim, P):
             loads = [[s - sim.t0 + rng.uniform(0, 20), rng.uniform(5, 30)] for s in slots]
         srv.loads = [(sim.t0 + a, secs) for a, secs in loads]
         if sid in P["stops"]:
-            at, restart = P["stops"][sid]
-            srv.stop = (sim.t0 + at, None if restart is None else sim.t0 + at + restart)
+            at, restart, kind = P["stops"][sid]
+            srv.stop = (sim.t0 + at, None if restart is None else sim.t0 + at + restart, kind)
         servers.append(srv)
     return servers
 
@@ -151,6 +151,8 @@ def bystanders(sim, servers, P):
                 monitors(sim, srv, every)
         if srv.sid in P["rcon"]:
             rcon_console(sim, srv)
+        if (P["monitors"] or {}).get("port_check"):
+            port_checks(sim, srv, P["monitors"]["port_check"])
     attacks = P["attacks"]
     for _ in range(attacks.get("portscan", 0)):
         port_scan(sim, servers)

@@ -21,7 +21,7 @@ class Server:
     active_gap: float = 0.0
     rcon_port: int = 0          # TCP console port listed with the server (0: none)
     loads: list = field(default_factory=list)   # [(start, seconds)] map loads
-    stop: tuple = None          # (time, restart time or None) the server process ends
+    stop: tuple = None          # (time, restart time or None, "crash" or "shutdown") the server ends
 
     def spec(self):
         g = self.game
@@ -101,32 +101,36 @@ def _refuse(sim, flow, at):
     sim.icmp_budget[flow.ip] = (tokens, at)
 
 
-def _after_stop(sim, flow, game, t, client_gap):
-    """The server process ended at t: the client goes on until it notices, then may retry."""
+def _after_stop(sim, flow, game, t, client_gap, kind):
+    """The server process ended at t. After a shutdown the clients were told (a last message, FIN
+    for TCP); after a crash they go on until they notice, each packet refused by the host. Then
+    some try to reconnect, refused too."""
     rng = sim.rng
-    if game.proto == TCP:
-        if rng.random() < 0.5:              # orderly shutdown: a last message and FIN
-            flow.down(t, sim.payload(rng.randint(20, 60)))
+    if kind == "shutdown":
+        flow.down(t, game_payload(sim, flow, game, False, rng.randint(20, 60)))
+        if game.proto == TCP:
             flow.close_tcp(t + 0.001, client_first=False)
-        else:                               # crash: the next client packet meets a reset
-            at = flow.up(t + rng.uniform(0, client_gap), sim.payload(rng.randint(10, 30)))
-            if at is not None:
-                _refuse(sim, flow, at)
-        retry = t + rng.uniform(2, 10)
-        for _ in range(rng.randint(0, 4)):
-            fl = Flow(sim, flow.ip, sim.ephemeral_port(), flow.host_port, TCP, flow.link)
-            at = fl.up(retry, flags=SYN)
-            if at is not None:
-                fl.down(at + 0.0002, flags=RST | ACK)
-            retry += rng.uniform(5, 15)
-        return
-    quit_at = t + rng.uniform(10, 30)       # the client's own timeout
-    for x in periodic(rng, t, quit_at, client_gap):
-        at = flow.up(x, game_payload(sim, flow, game, True, rng.randint(*game.idle.client_size)))
+        retry_from = t + rng.uniform(3, 20)
+    elif game.proto == TCP:             # the next client packet meets a reset
+        at = flow.up(t + rng.uniform(0, client_gap), sim.payload(rng.randint(10, 30)))
         if at is not None:
             _refuse(sim, flow, at)
-    if rng.random() < 0.5:                  # a few reconnect attempts
-        for x in periodic(rng, quit_at, quit_at + rng.uniform(10, 40), rng.uniform(3, 6)):
+        retry_from = t + rng.uniform(2, 10)
+    else:                               # the client's own timeout, every packet refused
+        retry_from = t + rng.uniform(10, 30)
+        for x in periodic(rng, t, retry_from, client_gap):
+            at = flow.up(x, game_payload(sim, flow, game, True, rng.randint(*game.idle.client_size)))
+            if at is not None:
+                _refuse(sim, flow, at)
+    if rng.random() < 0.5:
+        return
+    for x in periodic(rng, retry_from, retry_from + rng.uniform(10, 40), rng.uniform(3, 10)):
+        if game.proto == TCP:
+            fl = Flow(sim, flow.ip, sim.ephemeral_port(), flow.host_port, TCP, flow.link)
+            at = fl.up(x, flags=SYN)
+            if at is not None:
+                fl.down(at + 0.0002, flags=RST | ACK)
+        else:
             at = flow.up(x, b"\xff\xff\xff\xffgetchallenge" if game.header == "seq" else sim.payload(30))
             if at is not None:
                 _refuse(sim, flow, at)
@@ -173,7 +177,7 @@ def play(sim, p):
             t = connect(sim, flow, game, back) or back
     _stream(sim, flow, game, srv, p, t, end, client_gap, state)
     if stop and stop <= p.leave:
-        _after_stop(sim, flow, game, stop, client_gap["idle"])
+        _after_stop(sim, flow, game, stop, client_gap["idle"], srv.stop[2])
     elif p.how == "clean":
         goodbye(sim, flow, game, end)
     elif p.how == "rst" and game.proto == TCP:

@@ -5,9 +5,11 @@ the capture and on the same capture without bystanders, scores it and prints one
 scenario and seed, with the bounds it misses.
 
 usage: run.py --estimator CMD [--scenarios "a b"] [--seeds 1,2] [--cache DIR] [--jobs N] [--check]
+              [--detail]
   CMD gets `--pcap FILE --server ID=PORT/PROTO[,...] ...` appended and prints one JSON line per
   second, e.g. --estimator "build/core/daemon/flowlensd replay".
-  --check exits 1 when any scenario misses a bound."""
+  --check exits 1 when any scenario misses a bound; --detail adds a table per scenario with each
+  server's figures (one server's bounds are only a hint: they hold for the scenario pooled)."""
 import argparse
 import concurrent.futures
 import hashlib
@@ -72,7 +74,7 @@ def run_one(estimator, name, seed, cache, version):
         return score(os.path.join(path, "truth.jsonl"), full, clean)
 
 
-def run(estimator, names, seeds, cache=None, jobs=2, out=sys.stdout):
+def run(estimator, names, seeds, cache=None, jobs=2, out=sys.stdout, detail=False):
     """Scores every scenario on every seed; prints the table and returns
     [(row name, scenario name, pooled figures, missed bounds)]. Without a cache the scenarios are
     generated into temporary folders and removed once scored."""
@@ -91,6 +93,11 @@ def run(estimator, names, seeds, cache=None, jobs=2, out=sys.stdout):
     rows = [(row, m, "ok" if not miss else "MISSES " + "; ".join(miss)) for row, _, m, miss in results]
     print(f"estimator: {estimator}", file=out)
     print(table(rows), file=out)
+    if detail:   # each scenario's servers, where a pooled figure hides which server misses
+        for (name, seed), r in zip(runs, scores):
+            print(f"\n{name}#{seed} per server:", file=out)
+            print(table([(sid, m, "ok" if not misses(m) else "MISSES " + "; ".join(misses(m)))
+                         for sid, m in r["servers"].items()], "server"), file=out)
     n = len(results)
     fmt = lambda v: "-" if v is None else f"{v} s"  # noqa: E731
     print(f"accuracy: mean MAE {sum(m['mae'] for _, _, m, _ in results) / n:.3f}, "
@@ -114,12 +121,13 @@ def main():
                     help="where generated scenarios are kept between runs ('' keeps none)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel generation")
     ap.add_argument("--check", action="store_true", help="exit 1 when a scenario misses a bound")
+    ap.add_argument("--detail", action="store_true", help="also print each scenario's servers")
     a = ap.parse_args()
     names = a.scenarios.split()
     for n in names:
         if n not in SCENARIOS:
             ap.error(f"unknown scenario {n}; known: {' '.join(SCENARIOS)}")
-    results = run(a.estimator, names, [int(s) for s in a.seeds.split(",")], a.cache, a.jobs)
+    results = run(a.estimator, names, [int(s) for s in a.seeds.split(",")], a.cache, a.jobs, detail=a.detail)
     return 1 if a.check and any(r[3] for r in results) else 0
 
 

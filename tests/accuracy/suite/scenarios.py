@@ -16,11 +16,13 @@ BASE = dict(
     roam=0.0,                   # share of players whose address changes mid-session
     lossy=0.0,                  # share of players on a bad link (5-15% loss, 2-15 s stalls)
     crawl={"heavy": 1, "medium": 3, "oneoff": 20},
-    monitors=None,              # {"every": [seconds, ...]}: pollers on each protocol of each server
+    monitors=None,              # {"every": [seconds, ...]}: pollers on each protocol of each server;
+                                # "port_check": seconds between TCP connect checks of TCP ports
     rcon=[],                    # server ids with an admin console
     attacks={},                 # portscan, udpscan: count; floods, reflect: server id
     loads={},                   # id -> number of map loads, or [[seconds into the capture, length]]
-    stops={},                   # id -> [seconds into the capture, restart after seconds or null]
+    stops={},                   # id -> [seconds into the capture, restart after seconds or null,
+                                #        "crash" or "shutdown"]
 )
 
 SCENARIOS = {
@@ -62,14 +64,15 @@ SCENARIOS = {
                       servers={"rts": "strategy", "surv": "survival", "turn": "turnbased", "lobby": "lobby"},
                       initial={"rts": 3, "surv": 3, "turn": 3, "lobby": 2},
                       join_rate={"rts": 0.4, "surv": 0.4, "turn": 0.3, "lobby": 0.4},
-                      afk=0.8, session=[60, 300], rcon=["rts", "surv"], monitors={"every": [2, 5]},
+                      afk=0.8, session=[60, 300], rcon=["rts", "surv"],
+                      monitors={"every": [2, 5], "port_check": 10},
                       attacks={"portscan": 1, "udpscan": 1}),
     "monitors": dict(desc="monitors polling every second from one port with every query protocol",
                      servers={"cs": "source", "q3": "quake3", "ut": "unreal", "gs": "gamespy_game",
                               "mc": "minecraft", "bedrock": "bedrock"},
                      initial={"cs": 2, "q3": 1, "ut": 1, "gs": 2, "mc": 2, "bedrock": 1},
                      join_rate={"cs": 0.2, "q3": 0.2, "ut": 0.2, "gs": 0.2, "mc": 0.3, "bedrock": 0.2},
-                     monitors={"every": [1, 1, 3]}, crawl={"heavy": 1, "medium": 2, "oneoff": 10}),
+                     monitors={"every": [1, 1, 3], "port_check": 5}, crawl={"heavy": 1, "medium": 2, "oneoff": 10}),
     "lossy_links": dict(desc="5-15% loss and 2-15 s stalls while the server keeps sending; leaves without goodbye",
                         servers={"cs": "source", "mc": "minecraft", "q3": "quake3", "bedrock": "bedrock",
                                  "rts": "strategy"},
@@ -88,8 +91,9 @@ SCENARIOS = {
                                   "bedrock": "bedrock"},
                          initial={"cs": 4, "mc": 4, "q3": 3, "cs2": 4, "bedrock": 2},
                          join_rate={"cs": 0.3, "mc": 0.3, "q3": 0.3, "cs2": 0.3, "bedrock": 0.3},
-                         session=[200, 600], stops={"cs": [140, 80], "mc": [170, None], "q3": [120, None],
-                                                    "bedrock": [200, 40]},
+                         session=[200, 600], stops={"cs": [140, 80, "crash"], "mc": [170, None, "crash"],
+                                                    "q3": [120, None, "shutdown"],
+                                                    "bedrock": [200, 40, "shutdown"]},
                          loads={"cs2": [[138, 20]]}),
 }
 
