@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 // The replay driver: a capture through the same Estimator as live mode, tick by tick in capture
-// time, written as the accuracy suite's JSON Lines (../shared/accuracy/README.md):
+// time, written as the accuracy suite's JSON Lines (tests/accuracy/README.md):
 //   {"t": T, "servers": [{"server_id", "active_players", "unique_ips", "total_bytes", "known"}]}
 // one line for every whole second T in (first packet, last packet], reflecting packets before T.
 #pragma once
