@@ -7,7 +7,8 @@ namespaces with real players (the game host's flowlensd attached to its veth); a
 holds the central Prometheus, joined to each game host by a veth of its own. The dashboard's fleet
 total reads the sum of both hosts' players, its per-host panel each host's, for either host label
 (instance or the sink's node label); every dashboard query returns series from this fleet; and
-the shipped alerting rules load into the central Prometheus.
+the shipped alerting rules load into the central Prometheus. A server whose port another list
+claims reads unknown on each host, left out of the totals and counted as unknown.
 
 usage: fleet_netns_test.py FLOWLENSD PLUGIN_DIR DEPLOY_DIR"""
 import json
@@ -46,6 +47,13 @@ CONF = {
       servers:
         - {{id: cs, name: Counter-Strike, endpoints: ["27015/udp"], labels: {{max_players: "10"}}}}
         - {{id: mc, name: Minecraft, endpoints: ["25565/tcp"]}}
+  # A second list claiming cs's port: that server stays unknown (the port is static's, whose name
+  # sorts first), so every host has an unknown server for the dashboard to show all along.
+  static_copy:
+    plugin: discovery-static
+    config:
+      servers:
+        - {{id: cs-copy, endpoints: ["27015/udp"]}}
 """,
     "40-prometheus.yaml": "plugins:\n  prometheus:\n    plugin: sink-prometheus\n"
                           "    config: {{listen: [\"{listen}\"], bearer_token: {token}, node: game-{host}}}\n",
@@ -216,6 +224,10 @@ def main():
                 failures.append(f"players per instance: {by_instance}, expected {want}")
             if query(fill(fleet_total, "instance")) != {"": want_total}:
                 failures.append("the fleet total differs with the host label instance")
+            unknown = query(fill(queries["Unknown servers"][0]["expr"], "node"))
+            print("unknown servers in the fleet:", unknown)
+            if unknown != {"": 2.0}:
+                failures.append(f"the dashboard's unknown servers: {unknown}, expected cs-copy on each host")
             one = query(fill(fleet_total, "node", host="game-b"))
             if one != {"": float(EXPECT["b"])}:
                 failures.append(f"the fleet total with only host game-b selected: {one}, expected {EXPECT['b']}")
