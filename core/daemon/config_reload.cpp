@@ -21,9 +21,12 @@ std::string quoted_names(const std::vector<std::string>& names) {
   return out;
 }
 
-std::vector<std::string> names_of(const std::vector<config::PluginInstanceConfig>& instances) {
+// The instances' names, leaving out those in `failed`.
+std::vector<std::string> names_of(const std::vector<config::PluginInstanceConfig>& instances,
+                                  const std::map<std::string, std::string>& failed) {
   std::vector<std::string> out;
-  for (const auto& i : instances) out.push_back(i.name);
+  for (const auto& i : instances)
+    if (!failed.contains(i.name)) out.push_back(i.name);
   return out;
 }
 
@@ -145,22 +148,27 @@ void ConfigReload::reload() {
     services_.set_discovery_interval(plan.applied.core.discovery_interval);
   if (loop.estimator || loop.metrics_interval) post_(loop);
   running_ = std::move(plan.applied);
-  apply_plugins(plan);
+  const std::map<std::string, std::string> failed = apply_plugins(plan);
 
   std::vector<std::string> done;
   if (loop.estimator) done.push_back("estimator settings apply from the next tick");
   if (loop.metrics_interval)
     done.push_back("a tick every " + std::to_string(loop.metrics_interval->count()) + " ms");
   if (plan.log_level_changed) done.push_back("log level " + running_.core.log_level);
-  if (!plan.start.empty()) done.push_back("started " + quoted_names(names_of(plan.start)));
-  if (!plan.restart.empty()) done.push_back("restarted " + quoted_names(names_of(plan.restart)));
+  if (auto started = names_of(plan.start, failed); !started.empty())
+    done.push_back("started " + quoted_names(started));
+  if (auto restarted = names_of(plan.restart, failed); !restarted.empty())
+    done.push_back("restarted " + quoted_names(restarted));
   if (!plan.stop.empty()) done.push_back("stopped " + quoted_names(plan.stop));
+  for (const auto& [name, why] : failed) done.push_back(why);
   std::string summary;
   for (const auto& d : done) summary += (summary.empty() ? "" : "; ") + d;
-  spdlog::info("reloaded {}: {}", source(), summary.empty() ? "nothing changed" : summary);
+  spdlog::log(failed.empty() ? spdlog::level::info : spdlog::level::warn, "reloaded {}: {}",
+              source(), summary.empty() ? "nothing changed" : summary);
 }
 
-void ConfigReload::apply_plugins(const ReloadPlan& plan) {
+std::map<std::string, std::string> ConfigReload::apply_plugins(const ReloadPlan& plan) {
+  std::map<std::string, std::string> failed;
   // Removed first: a new instance may want the port a removed one held.
   for (const auto& name : plan.stop) plugins_.stop(name, /*withdraw=*/true);
   std::vector<config::PluginInstanceConfig> restarts = plan.restart;
@@ -172,8 +180,11 @@ void ConfigReload::apply_plugins(const ReloadPlan& plan) {
         restarts.push_back(*inst);
     }
   }
-  for (const auto& inst : restarts) restart(inst);
-  for (const auto& inst : plan.start) plugins_.start(inst, running_.core.plugin_dir);
+  for (const auto& inst : restarts)
+    if (std::string why = restart(inst); !why.empty()) failed.emplace(inst.name, why);
+  for (const auto& inst : plan.start)
+    if (!plugins_.start(inst, running_.core.plugin_dir))
+      failed.emplace(inst.name, "'" + inst.name + "' did not start");
   // An unchanged instance that could not start before (a port taken, a panel down) gets another
   // try: a reload is what an operator sends after fixing that.
   for (const auto& h : plugins_.health()) {
@@ -188,12 +199,13 @@ void ConfigReload::apply_plugins(const ReloadPlan& plan) {
   std::vector<std::string> order;
   for (const auto& i : running_.plugins) order.push_back(i.name);
   plugins_.order_as(order);
+  return failed;
 }
 
 // Its servers stay in the registry while it restarts, even if it withdraws them as it stops: the
 // new instance replaces them when it publishes (every shipped discovery plugin publishes its
 // whole list on start), so the estimates of servers it still lists go on without a warm-up.
-void ConfigReload::restart(const config::PluginInstanceConfig& next) {
+std::string ConfigReload::restart(const config::PluginInstanceConfig& next) {
   const bool discovery = [&] {
     auto d = plugins_.discovery_instances();
     return std::find(d.begin(), d.end(), next.name) != d.end();
@@ -203,7 +215,7 @@ void ConfigReload::restart(const config::PluginInstanceConfig& next) {
   services_.hold_servers(next.name, true);
   plugins_.stop(next.name, /*withdraw=*/false);
   services_.hold_servers(next.name, false);
-  if (plugins_.start(next, running_.core.plugin_dir)) return;
+  if (plugins_.start(next, running_.core.plugin_dir)) return "";
   if (previous) {
     spdlog::error(
         "plugin instance '{}' did not start with its new section; starting it again "
@@ -212,10 +224,11 @@ void ConfigReload::restart(const config::PluginInstanceConfig& next) {
     if (plugins_.start(*previous, running_.core.plugin_dir)) {
       for (auto& i : running_.plugins)
         if (i.name == next.name) i = *previous;
-      return;
+      return "'" + next.name + "' kept its previous section (the new one did not start)";
     }
   }
   if (discovery) services_.replace_servers(next.name, {});
+  return "'" + next.name + "' did not start";
 }
 
 }  // namespace flowlens::daemon

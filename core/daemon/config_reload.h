@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -57,8 +58,11 @@ class ConfigReload {
   // Returns why the configuration read cannot be applied (nothing when it can), with the plan.
   std::vector<std::string> prepare(const config::Config& next, ReloadPlan& plan,
                                    LoopChanges& loop) const;
-  void apply_plugins(const ReloadPlan& plan);
-  void restart(const config::PluginInstanceConfig& next);
+  // Returns, by instance name, what happened to each one that did not end up running its new
+  // section.
+  std::map<std::string, std::string> apply_plugins(const ReloadPlan& plan);
+  // "" when it runs its new section, else what happened instead.
+  std::string restart(const config::PluginInstanceConfig& next);
   std::string source() const;
 
   const RunOptions& opts_;

@@ -3,8 +3,9 @@
 """Live reload on the real daemon, counting real players in namespaces the test creates: SIGHUP
 applies a good conf.d/ change without detaching (the count goes on, no tick is missed, the TC
 filters stay the very same), refuses a bad one with check-config's file:line and keeps running
-the old configuration, starts an instance added to conf.d/ and stops one removed from it (its
-port closes, its servers disappear), and names the settings that need a restart.
+the old configuration, runs an instance's previous section when its new one cannot start, starts
+an instance added to conf.d/ and stops one removed from it (its port closes, its servers
+disappear), and names the settings that need a restart.
 
 usage: reload_test.py FLOWLENSD PLUGIN_DIR"""
 import json
@@ -213,7 +214,17 @@ def main():
                 failures.append(f"check-config did not reject the bad listen: {check.stderr}")
             elif not any(l.endswith("reload refused: " + expected[0]) for l in lines):
                 failures.append(f"the refused reload does not log check-config's line {expected[0]!r}: {lines}")
+            # Valid, but its port is the JSON API's: it cannot start, so it runs its old section.
+            write("40-prom.yaml", PROM_CONF.format(listen=API))
+            verdict, lines = reloads.hup()
+            print("port taken:", verdict)
+            if ("'prom' kept its previous section (the new one did not start)" not in verdict
+                    or "restarted" in verdict or fetch(PROM + "/metrics").get("status") != 200):
+                failures.append(f"a section that could not start did not fall back to the previous one: {lines}")
             write("40-prom.yaml", PROM_CONF.format(listen=PROM))
+            verdict, lines = reloads.hup()
+            if "nothing changed" not in verdict:
+                failures.append(f"back to the running section, the reload changed something: {verdict}")
             if daemon.poll() is not None:
                 raise RuntimeError(f"a refused reload ended the daemon: {reloads.log()}")
             metrics = fetch(PROM + "/metrics")
