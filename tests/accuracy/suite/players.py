@@ -185,5 +185,6 @@ def play(sim, p):
     else:                                   # vanished: the server times it out
         gone = end + rng.uniform(*game.timeout)
         _linger(sim, flow, game, srv, end, gone)
-        if game.proto == TCP:
-            flow.reset(gone, up=False)
+        if game.proto == TCP:               # the server closes the connection (no reset: it is alive)
+            flow.down(gone, game_payload(sim, flow, game, False, 20))
+            flow.down(gone + 0.001, flags=FIN | ACK)
