@@ -190,6 +190,12 @@ static __always_inline int flowlens_handle(struct __sk_buff* skb, const int dir)
   __u64 now = flowlens_now_ns();
   __u64 len = skb->len;
   struct flowlens_flow_value* v = bpf_map_lookup_elem(&flowlens_flows, &pkt.key);
+  if (pkt.refused) {
+    /* Not a packet of the flow: it only marks one the estimator may be counting. A flow still in
+     * probation has no player to lose, and a refusal must not admit one. */
+    if (v) flowlens_refused(v, now);
+    return TC_ACT_UNSPEC;
+  }
   if (v)
     flowlens_account(v, dir, len, now, pkt.tcp_flags, pkt.is_query);
   else

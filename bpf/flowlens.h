@@ -75,13 +75,19 @@ struct flowlens_flow_value {
   __u32 query_packets;                 /* ingress UDP payloads starting FF FF FF FF */
   __u8 tcp_flags[2];                   /* OR of TCP flags seen, per direction */
   __u8 pad[2];                         /* always zero */
+  /* Time (the clock of last_ns) of the last refusal the server sent this client: a TCP RST from
+   * the server port, or an ICMP port unreachable (v4 type 3 code 3, v6 type 1 code 4) quoting the
+   * client's UDP datagram to the server port. A stopped server refuses; a loading one does not.
+   * 0 if never. An ICMP refusal only marks a flow already in the flow map: it is not a packet of
+   * the flow and is not counted in dir[]. */
+  __u64 refused_ns;
 };
 
 #ifdef __cplusplus
 static_assert(sizeof(struct flowlens_port_key) == 4, "port key layout is ABI with the kernel");
 static_assert(sizeof(struct flowlens_flow_key) == 24, "flow key layout is ABI with the kernel");
 static_assert(sizeof(struct flowlens_dir_counters) == 40, "counter layout is ABI with the kernel");
-static_assert(sizeof(struct flowlens_flow_value) == 104,
+static_assert(sizeof(struct flowlens_flow_value) == 112,
               "flow value layout is ABI with the kernel");
 #endif
 
@@ -104,6 +110,11 @@ FLOWLENS_INLINE void flowlens_mark_active(struct flowlens_dir_counters* d, __u64
     d->active_bits |= 1ULL << (d->active_sec - sec);
 }
 
+/* Records a refusal by the server at `now_ns`; refusals seen out of order keep the latest. */
+FLOWLENS_INLINE void flowlens_refused(struct flowlens_flow_value* v, __u64 now_ns) {
+  if (now_ns > v->refused_ns) v->refused_ns = now_ns;
+}
+
 /*
  * Accounts one packet to a flow value. `v` must be zeroed (or hold earlier packets of the same
  * flow); `now_ns` is the packet's time, `frame_len` its L2 length, `tcp_flags` zero for UDP,
@@ -121,6 +132,8 @@ FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value* v, int dir, __
   if (tcp_flags) {
     v->tcp_flags[dir & 1] |= tcp_flags;
     if ((tcp_flags & (FLOWLENS_TCP_FIN | FLOWLENS_TCP_RST)) && v->end_ns == 0) v->end_ns = now_ns;
+    if ((dir & 1) == FLOWLENS_DIR_OUT && (tcp_flags & FLOWLENS_TCP_RST))
+      flowlens_refused(v, now_ns);
   }
   if (is_query) __sync_fetch_and_add(&v->query_packets, 1);
 }
@@ -175,7 +188,7 @@ struct flowlens_probation_slot {
 };
 
 #ifdef __cplusplus
-static_assert(sizeof(struct flowlens_probation_slot) == 136, "slot layout is ABI with the kernel");
+static_assert(sizeof(struct flowlens_probation_slot) == 144, "slot layout is ABI with the kernel");
 #endif
 
 #endif /* FLOWLENS_BPF_FLOWLENS_H */

@@ -46,6 +46,7 @@ struct flowlens_pkt {
   struct flowlens_flow_key key;
   __u8 tcp_flags;
   __u8 is_query;
+  __u8 refused; /* an egress ICMP port unreachable; `key` is the quoted client datagram's flow */
 } __attribute__((aligned(8)));
 
 enum flowlens_parse_result {
@@ -53,6 +54,57 @@ enum flowlens_parse_result {
   FLOWLENS_PARSE_SKIP = 1,  /* not ours: other protocol, non-first fragment, malformed */
   FLOWLENS_PARSE_SHORT = 2, /* a header ends past the linear data */
 };
+
+/* ICMP and ICMPv6 header: type, code, checksum and four unused bytes, then the quoted datagram.
+ * (linux/icmp.h pulls in libc headers, which the BPF target does not have.) */
+#define FLOWLENS_ICMP_HDR_LEN 8
+/* Port unreachable: ICMPv4 destination unreachable (3) code 3, ICMPv6 (1) code 4. */
+#define FLOWLENS_ICMP_DEST_UNREACH 3
+#define FLOWLENS_ICMP_PORT_UNREACH 3
+#define FLOWLENS_ICMPV6_DEST_UNREACH 1
+#define FLOWLENS_ICMPV6_PORT_UNREACH 4
+
+/* The datagram an ICMP port unreachable quotes is the client's packet to the server port: its
+ * source is the client, its destination port the server's. Only UDP is quoted for a closed port
+ * (TCP answers with RST), and the quote must reach the two ports. */
+static __always_inline int flowlens_quoted_ports(void* l4, void* end, struct flowlens_pkt* pkt) {
+  __be16* ports = l4;
+  if ((void*)(ports + 2) > end) return FLOWLENS_PARSE_SHORT;
+  pkt->key.client_port = ports[0];
+  pkt->key.server_port = ports[1];
+  pkt->key.proto = IPPROTO_UDP;
+  pkt->refused = 1;
+  return FLOWLENS_PARSE_OK;
+}
+
+/* An ICMPv4 port unreachable the host sends; the flow key becomes the quoted datagram's. */
+static __always_inline int flowlens_parse_icmp4(void* l4, void* end, struct flowlens_pkt* pkt) {
+  __u8* icmp = l4;
+  if ((void*)(icmp + FLOWLENS_ICMP_HDR_LEN) > end) return FLOWLENS_PARSE_SHORT;
+  if (icmp[0] != FLOWLENS_ICMP_DEST_UNREACH || icmp[1] != FLOWLENS_ICMP_PORT_UNREACH)
+    return FLOWLENS_PARSE_SKIP;
+  struct iphdr* ip = (void*)(icmp + FLOWLENS_ICMP_HDR_LEN);
+  if ((void*)(ip + 1) > end) return FLOWLENS_PARSE_SHORT;
+  if (ip->version != 4 || ip->ihl < 5 || ip->protocol != IPPROTO_UDP) return FLOWLENS_PARSE_SKIP;
+  if (ip->frag_off & bpf_htons(FLOWLENS_IP_OFFSET)) return FLOWLENS_PARSE_SKIP;
+  ((__u32*)pkt->key.client_addr)[3] = ip->saddr;
+  return flowlens_quoted_ports((void*)ip + ip->ihl * 4, end, pkt);
+}
+
+/* An ICMPv6 port unreachable the host sends. The quote is read only when UDP follows the IPv6
+ * header directly: the kernel quotes the client's datagram as received, and game clients send no
+ * extension headers. */
+static __always_inline int flowlens_parse_icmp6(void* l4, void* end, struct flowlens_pkt* pkt) {
+  __u8* icmp = l4;
+  if ((void*)(icmp + FLOWLENS_ICMP_HDR_LEN) > end) return FLOWLENS_PARSE_SHORT;
+  if (icmp[0] != FLOWLENS_ICMPV6_DEST_UNREACH || icmp[1] != FLOWLENS_ICMPV6_PORT_UNREACH)
+    return FLOWLENS_PARSE_SKIP;
+  struct ipv6hdr* ip6 = (void*)(icmp + FLOWLENS_ICMP_HDR_LEN);
+  if ((void*)(ip6 + 1) > end) return FLOWLENS_PARSE_SHORT;
+  if (ip6->nexthdr != IPPROTO_UDP) return FLOWLENS_PARSE_SKIP;
+  __builtin_memcpy(pkt->key.client_addr, &ip6->saddr, 16);
+  return flowlens_quoted_ports(ip6 + 1, end, pkt);
+}
 
 /* Client-side L4 ports and flags; `l4` has been checked against nothing yet. */
 static __always_inline int flowlens_parse_l4(void* l4, void* end, __u8 proto, int dir,
@@ -75,6 +127,10 @@ static __always_inline int flowlens_parse_l4(void* l4, void* end, __u8 proto, in
     sport = tcp->source;
     dport = tcp->dest;
     pkt->tcp_flags = ((__u8*)tcp)[13];
+  } else if (proto == IPPROTO_ICMP && dir == FLOWLENS_DIR_OUT) {
+    return flowlens_parse_icmp4(l4, end, pkt);
+  } else if (proto == IPPROTO_ICMPV6 && dir == FLOWLENS_DIR_OUT) {
+    return flowlens_parse_icmp6(l4, end, pkt);
   } else {
     return FLOWLENS_PARSE_SKIP;
   }
@@ -107,7 +163,7 @@ static __always_inline int flowlens_parse_ipv6(void* l3, void* end, int dir,
 
 #pragma unroll
   for (int i = 0; i < FLOWLENS_MAX_IPV6_EXT; i++) {
-    if (next == IPPROTO_UDP || next == IPPROTO_TCP) break;
+    if (next == IPPROTO_UDP || next == IPPROTO_TCP || next == IPPROTO_ICMPV6) break;
     if (next == IPPROTO_FRAGMENT) {
       struct flowlens_ip6_frag_hdr* frag = cur;
       if ((void*)(frag + 1) > end) return FLOWLENS_PARSE_SHORT;

@@ -67,8 +67,12 @@ std::string mismatch(int fd, const bpf_map* map) {
   if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
     return std::string("unreadable: ") + std::strerror(errno);
   if (info.type != static_cast<__u32>(bpf_map__type(map))) return "map type differs";
-  if (info.key_size != bpf_map__key_size(map)) return "key size differs";
-  if (info.value_size != bpf_map__value_size(map)) return "value size differs";
+  // Key and value layouts change only between FlowLens versions (flowlens.h), never by config.
+  if (info.key_size != bpf_map__key_size(map) || info.value_size != bpf_map__value_size(map))
+    return "key/value size " + std::to_string(info.key_size) + "/" +
+           std::to_string(info.value_size) + " != " + std::to_string(bpf_map__key_size(map)) + "/" +
+           std::to_string(bpf_map__value_size(map)) +
+           " of this build: left by a FlowLens version with another record layout";
   if (info.max_entries != bpf_map__max_entries(map))
     return "max_entries " + std::to_string(info.max_entries) + " != configured " +
            std::to_string(bpf_map__max_entries(map));

@@ -21,6 +21,10 @@ constexpr int kMaxIpv6Ext = 4;
 constexpr uint16_t kIpv4OffsetMask = 0x1FFF;
 constexpr uint16_t kIpv6OffsetMask = 0xFFF8;
 constexpr uint8_t kIpProtoAh = 51;
+constexpr size_t kIcmpHeader = 8;
+// Port unreachable: ICMPv4 destination unreachable (3) code 3, ICMPv6 (1) code 4.
+constexpr uint8_t kIcmp4Unreachable = 3, kIcmp4PortUnreachable = 3;
+constexpr uint8_t kIcmp6Unreachable = 1, kIcmp6PortUnreachable = 4;
 
 uint16_t be16(const uint8_t* p) {
   return static_cast<uint16_t>(p[0] << 8 | p[1]);
@@ -32,7 +36,43 @@ void map_v4(uint8_t (&dst)[16], const uint8_t* v4) {
   std::memcpy(dst + 12, v4, 4);
 }
 
+// The quoted UDP header of a refusal: only its ports need to be there, as in the kernel.
+bool parse_quoted_ports(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+  if (end - p < 4) return false;
+  out.sport = be16(p);
+  out.dport = be16(p + 2);
+  out.proto = IPPROTO_UDP;
+  out.refused = true;
+  return true;
+}
+
+bool parse_icmp4(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+  if (end - p < static_cast<ptrdiff_t>(kIcmpHeader)) return false;
+  if (p[0] != kIcmp4Unreachable || p[1] != kIcmp4PortUnreachable) return false;
+  const uint8_t* ip = p + kIcmpHeader;
+  if (end - ip < 20) return false;
+  size_t ihl = (ip[0] & 0x0F) * 4u;
+  if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != IPPROTO_UDP) return false;
+  if (be16(ip + 6) & kIpv4OffsetMask) return false;
+  if (static_cast<size_t>(end - ip) < ihl) return false;
+  map_v4(out.src, ip + 12);
+  map_v4(out.dst, ip + 16);
+  return parse_quoted_ports(ip + ihl, end, out);
+}
+
+bool parse_icmp6(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+  if (end - p < static_cast<ptrdiff_t>(kIcmpHeader)) return false;
+  if (p[0] != kIcmp6Unreachable || p[1] != kIcmp6PortUnreachable) return false;
+  const uint8_t* ip6 = p + kIcmpHeader;
+  if (end - ip6 < 40 || ip6[6] != IPPROTO_UDP) return false;
+  std::memcpy(out.src, ip6 + 8, 16);
+  std::memcpy(out.dst, ip6 + 24, 16);
+  return parse_quoted_ports(ip6 + 40, end, out);
+}
+
 bool parse_l4(const uint8_t* p, const uint8_t* end, uint8_t proto, ParsedPacket& out) {
+  if (proto == IPPROTO_ICMP) return parse_icmp4(p, end, out);
+  if (proto == IPPROTO_ICMPV6) return parse_icmp6(p, end, out);
   if (proto == IPPROTO_UDP) {
     if (end - p < 8) return false;
     out.query_prefix =
@@ -67,7 +107,7 @@ bool parse_ipv6(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
   std::memcpy(out.dst, p + 24, 16);
   const uint8_t* cur = p + 40;
   for (int i = 0; i < kMaxIpv6Ext; ++i) {
-    if (next == IPPROTO_UDP || next == IPPROTO_TCP) break;
+    if (next == IPPROTO_UDP || next == IPPROTO_TCP || next == IPPROTO_ICMPV6) break;
     if (end - cur < 8) return false;
     if (next == IPPROTO_FRAGMENT) {
       if (be16(cur + 2) & kIpv6OffsetMask) return false;
@@ -101,6 +141,7 @@ bool parse_frame(const uint8_t* frame, size_t caplen, ParsedPacket& out) {
   }
   out.tcp_flags = 0;
   out.query_prefix = false;
+  out.refused = false;
   if (type == kEthIpv4) return parse_ipv4(p, end, out);
   if (type == kEthIpv6) return parse_ipv6(p, end, out);
   return false;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 // Frame parsing for replay, mirroring the kernel program (bpf/flowlens.bpf.c): Ethernet with up to
 // two 802.1Q/802.1ad tags, IPv4 (IHL honoured, non-first fragments skipped), IPv6 with up to four
-// extension headers (non-first fragments skipped), then TCP or UDP. Anything else is skipped.
+// extension headers (non-first fragments skipped), then TCP or UDP, or an ICMP port unreachable
+// quoting a UDP datagram (a refusal, which the kernel sees on egress). Anything else is skipped.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,9 @@ struct ParsedPacket {
   uint8_t proto = 0;          // IPPROTO_TCP or IPPROTO_UDP
   uint8_t tcp_flags = 0;      // byte 13 of the TCP header
   bool query_prefix = false;  // UDP payload starts FF FF FF FF
+  // An ICMP port unreachable; every field above then describes the quoted datagram (the client's
+  // packet to the server port), not the ICMP packet itself.
+  bool refused = false;
 };
 
 // Fills `out` from the first `caplen` bytes of an Ethernet frame; false when the frame carries no

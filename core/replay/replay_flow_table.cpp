@@ -35,6 +35,7 @@ bool ReplayFlowTable::watched(uint16_t port, uint8_t proto) const {
 bool ReplayFlowTable::account(const ParsedPacket& p, uint64_t frame_len, uint64_t ts_ns) {
   int dir;
   flowlens_flow_key key{};
+  if (p.refused) return refuse(p, ts_ns);
   if (watched(p.dport, p.proto)) {
     dir = FLOWLENS_DIR_IN;
     std::memcpy(key.client_addr, p.src, 16);
@@ -53,6 +54,20 @@ bool ReplayFlowTable::account(const ParsedPacket& p, uint64_t frame_len, uint64_
   auto& v = flows_.try_emplace(key).first->second;
   flowlens_account(&v, dir, frame_len, ts_ns, p.tcp_flags,
                    dir == FLOWLENS_DIR_IN && p.proto == IPPROTO_UDP && p.query_prefix);
+  return true;
+}
+
+bool ReplayFlowTable::refuse(const ParsedPacket& p, uint64_t ts_ns) {
+  if (!watched(p.dport, p.proto)) return false;
+  flowlens_flow_key key{};
+  std::memcpy(key.client_addr, p.src, 16);
+  key.client_port = htons(p.sport);
+  key.server_port = htons(p.dport);
+  key.proto = p.proto;
+  // As in the kernel: only an admitted flow is marked; a refusal is no packet of it.
+  auto it = flows_.find(key);
+  if (it == flows_.end() || it->second.dir[0].packets + it->second.dir[1].packets < 2) return false;
+  flowlens_refused(&it->second, ts_ns);
   return true;
 }
 

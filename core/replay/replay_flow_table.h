@@ -25,7 +25,8 @@ class ReplayFlowTable : public model::FlowTable {
 
   // Accounts one packet at capture time `ts_ns`. Direction comes from ports: a destination
   // port/proto of a server makes it ingress (client -> server), else a source port makes it
-  // egress. Returns false for packets of no server.
+  // egress. A refusal (ICMP port unreachable) only marks the admitted flow it quotes, as the
+  // kernel does. Returns false for packets of no server.
   bool account(const ParsedPacket& p, uint64_t frame_len, uint64_t ts_ns);
 
   // Flows with two packets or more: the kernel keeps a flow's first packet in its probation map
@@ -37,6 +38,7 @@ class ReplayFlowTable : public model::FlowTable {
 
  private:
   bool watched(uint16_t port, uint8_t proto) const;
+  bool refuse(const ParsedPacket& p, uint64_t ts_ns);
 
   std::vector<bool> watched_;  // (proto slot, port)
   boost::unordered_flat_map<flowlens_flow_key, flowlens_flow_value, estimator::KeyHash,

@@ -127,7 +127,7 @@ inline std::string describe(const flowlens_flow_value& v) {
   s << "in{pkts=" << v.dir[0].packets << " bytes=" << v.dir[0].bytes
     << "} out{pkts=" << v.dir[1].packets << " bytes=" << v.dir[1].bytes
     << "} queries=" << v.query_packets << " flags=" << int(v.tcp_flags[0]) << "/"
-    << int(v.tcp_flags[1]) << " end_ns=" << v.end_ns;
+    << int(v.tcp_flags[1]) << " end_ns=" << v.end_ns << " refused_ns=" << v.refused_ns;
   return s.str();
 }
 

@@ -4,14 +4,18 @@
 // holds, the default-route interface is found, and missing privileges give one clear line.
 #include <bpf/bpf.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "bpf/default_route.h"
 #include "bpf_harness.h"
@@ -82,6 +86,43 @@ TEST_F(Pinning, PinWithOtherMaxEntriesIsReplacedNotAnError) {
   ASSERT_EQ(bpf_obj_get_info_by_fd(dp.value().flow_map_fd(), &info, &len), 0);
   EXPECT_EQ(info.max_entries, 2048u);
   EXPECT_FALSE(lookup_flow(dp.value().flow_map_fd(), player_key())) << "a fresh map";
+}
+
+// An upgrade meets the flow map pinned by the previous version, whose records were smaller. The
+// start must go on with a fresh map and the log must say why the old counts are gone.
+TEST_F(Pinning, PinWithAnOlderRecordLayoutIsReplacedAndTheLogSaysWhy) {
+  { ASSERT_TRUE(bpf::Datapath::open(pinned_config(dir_, 512))); }
+  const std::string pin = dir_ + "/flowlens_flows";
+  ASSERT_EQ(unlink(pin.c_str()), 0);
+  // The layout before refused_ns: 8 bytes shorter.
+  const uint32_t old_value = sizeof(flowlens_flow_value) - sizeof(__u64);
+  int old_fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "flowlens_flows", sizeof(flowlens_flow_key),
+                              old_value, 512, nullptr);
+  ASSERT_GE(old_fd, 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_obj_pin(old_fd, pin.c_str()), 0) << std::strerror(errno);
+  close(old_fd);
+
+  std::ostringstream log;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  auto dp = bpf::Datapath::open(pinned_config(dir_, 512));
+  spdlog::set_default_logger(previous);
+  ASSERT_TRUE(dp) << dp.error().what();
+
+  bpf_map_info info{};
+  __u32 len = sizeof(info);
+  ASSERT_EQ(bpf_obj_get_info_by_fd(dp.value().flow_map_fd(), &info, &len), 0);
+  EXPECT_EQ(info.value_size, sizeof(flowlens_flow_value));
+  EXPECT_NE(log.str().find("pinned map " + pin + " does not match"), std::string::npos)
+      << log.str();
+  EXPECT_NE(log.str().find(std::to_string(old_value) + " != "), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("counts are lost"), std::string::npos) << log.str();
+
+  std::vector<model::Endpoint> watched = {{kPort, IPPROTO_UDP}};
+  ASSERT_TRUE(dp.value().set_watched(watched));
+  run_frame(dp.value().program_fd(FLOWLENS_DIR_IN), player_frame(), 2);
+  EXPECT_TRUE(lookup_flow(dp.value().flow_map_fd(), player_key())) << "the new map counts";
 }
 
 TEST(WatchedPorts, ReplaceAddsNewRemovesStaleAndStopsCounting) {

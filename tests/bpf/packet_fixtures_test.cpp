@@ -3,6 +3,7 @@
 // sentence saying what it proves, the frames sent, and the flow it must leave in the maps.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct Step {
   std::vector<uint8_t> frame;
   flowlens_direction dir = FLOWLENS_DIR_IN;
   uint32_t times = 1;
+  bool counted = true;  // false: a refusal, which marks a flow but is not one of its packets
 };
 
 // The flow a fixture must leave behind, in the flow map (admitted) or still in probation.
@@ -34,6 +36,7 @@ struct Expected {
   uint32_t queries = 0;
   uint8_t in_flags = 0, out_flags = 0;
   bool ended = false;
+  bool refused = false;
 };
 
 struct Fixture {
@@ -60,6 +63,25 @@ flowlens_flow_key v4_key(uint16_t sport = 40000, uint16_t server = kGamePortUdp,
 }
 flowlens_flow_key v6_key() {
   return flow_key("2001:db8::10", 40000, kGamePortUdp, IPPROTO_UDP);
+}
+
+constexpr uint8_t kIcmpUnreachable = 3, kIcmpPortUnreachable = 3, kIcmpHostUnreachable = 1;
+constexpr uint8_t kIcmp6Unreachable = 1, kIcmp6PortUnreachable = 4;
+
+// What the server host sends when `quoted` (a client's frame to it) finds no socket: ICMP
+// destination unreachable carrying the first `quote_len` bytes of the client's IP packet.
+Step refusal(const PacketBuilder& quoted, bool v6, size_t quote_len = 1000,
+             uint8_t code = kIcmpPortUnreachable, flowlens_direction dir = FLOWLENS_DIR_OUT) {
+  std::vector<uint8_t> inner = quoted.build();
+  inner.erase(inner.begin(), inner.begin() + 14);  // the quote starts at the IP header
+  inner.resize(std::min(inner.size(), quote_len));
+  std::vector<uint8_t> icmp = {v6 ? kIcmp6Unreachable : kIcmpUnreachable, code, 0, 0, 0, 0, 0, 0};
+  if (v6 && code == kIcmpPortUnreachable) icmp[1] = kIcmp6PortUnreachable;
+  icmp.insert(icmp.end(), inner.begin(), inner.end());
+  PacketBuilder b = v6 ? PacketBuilder().ipv6("2001:db8::1", "2001:db8::10")
+                       : PacketBuilder().ipv4("198.51.100.1", "192.0.2.10");
+  uint8_t proto = v6 ? uint8_t{IPPROTO_ICMPV6} : uint8_t{IPPROTO_ICMP};
+  return {b.ip_proto(proto).payload(icmp).build(), dir, 1, false};
 }
 
 std::vector<Fixture> fixtures() {
@@ -132,12 +154,53 @@ std::vector<Fixture> fixtures() {
                .tcp(40001, kGamePortTcp, kAck | FLOWLENS_TCP_FIN))},
        Expected{v4_key(40001, kGamePortTcp, IPPROTO_TCP), true, 2, 0, 0, kAck | FLOWLENS_TCP_FIN, 0,
                 true}},
-      {"a TCP RST from the server marks the flow ended",
+      {"a TCP RST from the server marks the flow ended and refused",
        {out(PacketBuilder()
                 .ipv4("198.51.100.1", "192.0.2.10")
                 .tcp(kGamePortTcp, 40001, FLOWLENS_TCP_RST))},
-       Expected{v4_key(40001, kGamePortTcp, IPPROTO_TCP), true, 0, 2, 0, 0, FLOWLENS_TCP_RST,
+       Expected{v4_key(40001, kGamePortTcp, IPPROTO_TCP), true, 0, 2, 0, 0, FLOWLENS_TCP_RST, true,
                 true}},
+      {"a TCP RST from the client ends the flow but is no refusal by the server",
+       {in(PacketBuilder()
+               .ipv4("192.0.2.10", "198.51.100.1")
+               .tcp(40001, kGamePortTcp, FLOWLENS_TCP_RST))},
+       Expected{v4_key(40001, kGamePortTcp, IPPROTO_TCP), true, 2, 0, 0, FLOWLENS_TCP_RST, 0, true,
+                false}},
+      {"an egress ICMP port unreachable quoting the client's datagram marks its flow refused and "
+       "counts no packet",
+       {in(v4()), refusal(v4(), false)},
+       Expected{v4_key(), true, 2, 0, 0, 0, 0, false, true}},
+      {"an egress ICMPv6 port unreachable marks the IPv6 flow refused",
+       {in(v6()), refusal(v6(), true)},
+       Expected{v6_key(), true, 2, 0, 0, 0, 0, false, true}},
+      {"a refusal quoting a datagram to an unwatched port marks nothing",
+       {in(v4()), refusal(v4().udp(40000, kOtherPort), false)},
+       Expected{v4_key(), true, 2}},
+      {"a refusal quoting another client port of the same address marks nothing",
+       {in(v4()), refusal(v4().udp(40001, kGamePortUdp), false)},
+       Expected{v4_key(), true, 2}},
+      {"a quote cut before the UDP ports is ignored",
+       {in(v4()), refusal(v4(), false, 20 + 3)},
+       Expected{v4_key(), true, 2}},
+      {"a quote cut inside the quoted IPv6 header is ignored",
+       {in(v6()), refusal(v6(), true, 30)},
+       Expected{v6_key(), true, 2}},
+      {"a quote of 20 + 4 bytes (the ports, no UDP length) is enough",
+       {in(v4()), refusal(v4(), false, 20 + 4)},
+       Expected{v4_key(), true, 2, 0, 0, 0, 0, false, true}},
+      {"ICMP host unreachable is not a refusal by the game server",
+       {in(v4()), refusal(v4(), false, 1000, kIcmpHostUnreachable)},
+       Expected{v4_key(), true, 2}},
+      {"a port unreachable arriving on ingress (the client refusing) is not the server's refusal",
+       {in(v4()), refusal(v4(), false, 1000, kIcmpPortUnreachable, FLOWLENS_DIR_IN)},
+       Expected{v4_key(), true, 2}},
+      {"a refusal quoting TCP is ignored: a closed TCP port answers with RST",
+       {in(v4()), refusal(v4().tcp(40000, kGamePortUdp, kAck), false)},
+       Expected{v4_key(), true, 2}},
+      {"a refusal of a flow still in probation neither admits nor marks it",
+       {in(v4(), 1), refusal(v4(), false)},
+       Expected{v4_key(), false, 1}},
+      {"a refusal of a flow never seen creates none", {refusal(v4(), false)}, std::nullopt},
       {"an ingress UDP payload starting FF FF FF FF counts as a query",
        {in(v4().payload(kQuery), 3)},
        Expected{v4_key(), true, 3, 0, 3}},
@@ -210,7 +273,8 @@ TEST_P(PacketFixtures, LeavesExpectedFlow) {
     RunResult r = run_frame(dp_->program_fd(step.dir), step.frame, step.times);
     ASSERT_EQ(r.err, 0) << "BPF_PROG_TEST_RUN failed";
     EXPECT_EQ(r.retval, kPass) << "the program must pass every packet; frame:\n" << hex(step.frame);
-    (step.dir == FLOWLENS_DIR_IN ? in_bytes : out_bytes) += step.frame.size() * step.times;
+    if (step.counted)
+      (step.dir == FLOWLENS_DIR_IN ? in_bytes : out_bytes) += step.frame.size() * step.times;
   }
 
   auto flows = map_keys(dp_->flow_map_fd());
@@ -241,6 +305,10 @@ TEST_P(PacketFixtures, LeavesExpectedFlow) {
   EXPECT_EQ(v.tcp_flags[FLOWLENS_DIR_IN], want.in_flags);
   EXPECT_EQ(v.tcp_flags[FLOWLENS_DIR_OUT], want.out_flags);
   EXPECT_EQ(v.end_ns != 0, want.ended);
+  EXPECT_EQ(v.refused_ns != 0, want.refused);
+  if (want.refused) {
+    EXPECT_GE(v.refused_ns, v.first_ns) << "refused_ns is on the packet clock";
+  }
   EXPECT_NE(v.first_ns, 0u);
   for (int d = 0; d < 2; ++d) {
     if (v.dir[d].packets == 0) continue;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -38,12 +39,16 @@ inline void put16(Bytes& b, uint16_t v) {
 
 inline Bytes build_frame(const FrameSpec& s) {
   Bytes l4;
-  put16(l4, s.sport);
-  put16(l4, s.dport);
-  if (s.proto == IPPROTO_UDP) {
+  if (s.proto == IPPROTO_ICMP || s.proto == IPPROTO_ICMPV6) {
+    // no ports: the payload is the whole ICMP message
+  } else if (s.proto == IPPROTO_UDP) {
+    put16(l4, s.sport);
+    put16(l4, s.dport);
     put16(l4, static_cast<uint16_t>(8 + s.payload.size()));
     put16(l4, 0);
   } else {
+    put16(l4, s.sport);
+    put16(l4, s.dport);
     for (int i = 0; i < 8; ++i) l4.push_back(0);  // seq, ack
     l4.push_back(0x50);
     l4.push_back(s.tcp_flags);
@@ -102,6 +107,23 @@ inline Bytes build_frame(const FrameSpec& s) {
   }
   f.insert(f.end(), l4.begin(), l4.end());
   return f;
+}
+
+// The ICMP port unreachable a server host sends back for `quoted` (a client's frame to it, no
+// VLAN tag): it quotes the first `quote_len` bytes of the client's IP packet.
+inline Bytes refusal_frame(const FrameSpec& quoted, size_t quote_len = 1000) {
+  Bytes inner = build_frame(quoted);
+  inner.erase(inner.begin(), inner.begin() + 14);
+  inner.resize(std::min(inner.size(), quote_len));
+  bool v6 = quoted.src.find(':') != std::string::npos;
+  FrameSpec s;
+  s.src = quoted.dst;
+  s.dst = quoted.src;
+  s.proto = v6 ? uint8_t{IPPROTO_ICMPV6} : uint8_t{IPPROTO_ICMP};
+  s.payload = {
+      static_cast<uint8_t>(v6 ? 1 : 3), static_cast<uint8_t>(v6 ? 4 : 3), 0, 0, 0, 0, 0, 0};
+  s.payload.insert(s.payload.end(), inner.begin(), inner.end());
+  return build_frame(s);
 }
 
 struct TimedFrame {

@@ -70,7 +70,8 @@ const ParseCase kCases[] = {
        s.ipv6_ext = {0, 60, 60, 60, 60};
      }),
      false},
-    {"ICMP is skipped", with([](FrameSpec& s) { s.proto = IPPROTO_ICMP; }), false},
+    {"ICMP other than port unreachable is skipped",
+     with([](FrameSpec& s) { s.proto = IPPROTO_ICMP; }), false},
 };
 
 TEST(PacketParser, MirrorsTheKernel) {
@@ -85,7 +86,50 @@ TEST(PacketParser, MirrorsTheKernel) {
     EXPECT_EQ(p.proto, c.spec.proto) << c.proves;
     EXPECT_EQ(p.tcp_flags, c.tcp_flags) << c.proves;
     EXPECT_EQ(p.query_prefix, c.query) << c.proves;
+    EXPECT_FALSE(p.refused) << c.proves;
   }
+}
+
+// A refusal is described by the datagram it quotes: the client's packet to the server port.
+TEST(PacketParser, PortUnreachableIsARefusalOfTheQuotedDatagram) {
+  FrameSpec v6;
+  v6.src = "2001:db8::1";
+  v6.dst = "2001:db8:10::10";
+  for (const FrameSpec& client : {FrameSpec{}, v6}) {
+    Bytes f = refusal_frame(client);
+    replay::ParsedPacket p;
+    ASSERT_TRUE(replay::parse_frame(f.data(), f.size(), p)) << client.src;
+    EXPECT_TRUE(p.refused);
+    EXPECT_EQ(p.sport, client.sport) << "the client's port";
+    EXPECT_EQ(p.dport, client.dport) << "the server's port";
+    EXPECT_EQ(p.proto, IPPROTO_UDP);
+    Bytes client_frame = build_frame(client);
+    replay::ParsedPacket c;
+    ASSERT_TRUE(replay::parse_frame(client_frame.data(), client_frame.size(), c));
+    EXPECT_EQ(std::memcmp(p.src, c.src, 16), 0) << "the source is the client, as in its packet";
+    EXPECT_EQ(std::memcmp(p.dst, c.dst, 16), 0);
+  }
+}
+
+TEST(PacketParser, RefusalsWhoseQuoteLacksTheUdpPortsAreSkipped) {
+  FrameSpec v6;
+  v6.src = "2001:db8::1";
+  v6.dst = "2001:db8:10::10";
+  replay::ParsedPacket p;
+  Bytes cut = refusal_frame(FrameSpec{}, 20 + 3);
+  EXPECT_FALSE(replay::parse_frame(cut.data(), cut.size(), p)) << "one byte short of the ports";
+  Bytes enough = refusal_frame(FrameSpec{}, 20 + 4);
+  EXPECT_TRUE(replay::parse_frame(enough.data(), enough.size(), p) && p.refused);
+  Bytes cut6 = refusal_frame(v6, 30);
+  EXPECT_FALSE(replay::parse_frame(cut6.data(), cut6.size(), p)) << "cut in the IPv6 header";
+  FrameSpec tcp;
+  tcp.proto = IPPROTO_TCP;
+  Bytes quoted_tcp = refusal_frame(tcp);
+  EXPECT_FALSE(replay::parse_frame(quoted_tcp.data(), quoted_tcp.size(), p))
+      << "a closed TCP port answers with RST, never ICMP";
+  Bytes host_unreachable = refusal_frame(FrameSpec{});
+  host_unreachable[14 + 20 + 1] = 1;  // code 1: host, not port, unreachable
+  EXPECT_FALSE(replay::parse_frame(host_unreachable.data(), host_unreachable.size(), p));
 }
 
 TEST(PacketParser, TruncatedHeadersAreSkippedNotRead) {

@@ -73,6 +73,70 @@ TEST(ReplayFlowTable, AccountsLikeTheKernel) {
   }
 }
 
+// The kernel marks a refusal only on an admitted flow and counts no packet for it; a capture with
+// the same packets must give the same records.
+TEST(ReplayFlowTable, ARefusalMarksOnlyTheAdmittedFlowItQuotes) {
+  replay::ReplayFlowTable table;
+  std::vector<model::Server> servers = {model::parse_server_spec("cs=27015/udp")};
+  table.watch(servers);
+  auto account = [&](const Bytes& f, uint64_t ts) {
+    replay::ParsedPacket p;
+    return replay::parse_frame(f.data(), f.size(), p) && table.account(p, f.size(), ts);
+  };
+  FrameSpec player = frame_to(27005, 27015), newcomer = frame_to(27006, 27015);
+  FrameSpec elsewhere = frame_to(27005, 9999);
+  ASSERT_TRUE(account(build_frame(player), 1000));
+  ASSERT_TRUE(account(build_frame(player), 2000));
+  ASSERT_TRUE(account(build_frame(newcomer), 2000));  // one packet: still in probation
+
+  EXPECT_FALSE(account(refusal_frame(elsewhere), 2500)) << "a port of no server";
+  EXPECT_FALSE(account(refusal_frame(newcomer), 2500)) << "not admitted: nothing to mark";
+  EXPECT_TRUE(account(refusal_frame(player), 3000));
+  EXPECT_TRUE(account(refusal_frame(player), 2900)) << "an older refusal keeps the latest";
+  EXPECT_FALSE(account(refusal_frame(frame_to(27007, 27015)), 3000)) << "no flow is created";
+
+  std::vector<model::FlowRecord> out;
+  table.read_all(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(ntohs(out[0].key.client_port), 27005);
+  EXPECT_EQ(out[0].value.refused_ns, 3000u);
+  EXPECT_EQ(out[0].value.dir[FLOWLENS_DIR_IN].packets, 2u) << "a refusal is no packet of the flow";
+  EXPECT_EQ(out[0].value.dir[FLOWLENS_DIR_OUT].packets, 0u);
+  EXPECT_EQ(out[0].value.dir[FLOWLENS_DIR_IN].last_ns, 2000u);
+
+  account(build_frame(newcomer), 4000);
+  table.read_all(out);
+  for (const auto& r : out) {
+    if (ntohs(r.key.client_port) == 27006) {
+      EXPECT_EQ(r.value.refused_ns, 0u) << "refused before its admission";
+    }
+  }
+}
+
+TEST(ReplayFlowTable, ATcpRstFromTheServerIsARefusalOneFromTheClientIsNot) {
+  replay::ReplayFlowTable table;
+  std::vector<model::Server> servers = {model::parse_server_spec("mc=25565/tcp")};
+  table.watch(servers);
+  for (uint8_t from_server : {0, 1}) {
+    FrameSpec rst = from_server ? frame_to(25565, 40000 + from_server, {}, IPPROTO_TCP)
+                                : frame_to(40000 + from_server, 25565, {}, IPPROTO_TCP);
+    rst.tcp_flags = FLOWLENS_TCP_RST | FLOWLENS_TCP_ACK;
+    Bytes f = build_frame(rst);
+    replay::ParsedPacket p;
+    ASSERT_TRUE(replay::parse_frame(f.data(), f.size(), p));
+    table.account(p, f.size(), 7000);
+    table.account(p, f.size(), 8000);
+  }
+  std::vector<model::FlowRecord> out;
+  table.read_all(out);
+  ASSERT_EQ(out.size(), 2u);
+  for (const auto& r : out) {
+    bool from_server = ntohs(r.key.client_port) == 40001;
+    EXPECT_EQ(r.value.refused_ns, from_server ? 8000u : 0u) << ntohs(r.key.client_port);
+    EXPECT_EQ(r.value.end_ns, 7000u) << "either side's RST ends the flow";
+  }
+}
+
 TEST(ReplayFlowTable, AFlowWithOnePacketIsHeldBackAndErasedFlowsGo) {
   replay::ReplayFlowTable table;
   std::vector<model::Server> servers = {model::parse_server_spec("cs=27015/udp")};
