@@ -115,15 +115,14 @@ void register_check_config_command(CLI::App& app, CheckConfigHooks hooks) {
   cmd->allow_extras();
   cmd->callback([options, hooks = std::move(hooks), cmd] {
     if (!cmd->remaining().empty()) {
-      std::cerr << "check-config: unknown argument(s):";
-      for (const auto& a : cmd->remaining()) std::cerr << ' ' << a;
-      std::cerr << "\n" << cmd->help();
-      throw CLI::RuntimeError(kCheckConfigUsage);
+      std::string unknown;
+      for (const auto& a : cmd->remaining()) unknown += " " + a;
+      throw CLI::RuntimeError("check-config: unknown argument(s):" + unknown + " (see --help)",
+                              kCheckConfigUsage);
     }
-    if (cmd->count("--conf-dir") && cmd->count("--config")) {
-      std::cerr << "check-config: give --conf-dir or --config, not both\n";
-      throw CLI::RuntimeError(kCheckConfigUsage);
-    }
+    if (cmd->count("--conf-dir") && cmd->count("--config"))
+      throw CLI::RuntimeError("check-config: give --conf-dir or --config, not both",
+                              kCheckConfigUsage);
     int rc = run_check_config(*options, hooks, std::cout, std::cerr);
     if (rc != kCheckConfigOk) throw CLI::RuntimeError(rc);
   });

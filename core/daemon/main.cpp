@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,9 +40,17 @@ std::vector<char*> with_default_command(int argc, char** argv, const CLI::App& a
   return args;
 }
 
+// The command the parse reached, as a prefix for its errors ("replay: "), or "" before one.
+std::string command_prefix(const CLI::App& app) {
+  for (const auto* sub : app.get_subcommands()) return sub->get_name() + ": ";
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything can print: every line, a usage error included, comes out in the one format.
+  flowlens::daemon::init_logging();
   CLI::App app{
       "flowlensd: counts the players on each game server from the network flows an eBPF\n"
       "program sees on this host. Without a command it runs the daemon (`run`)."};
@@ -62,14 +71,20 @@ int main(int argc, char** argv) {
   try {
     app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::RuntimeError& e) {
-    return e.get_exit_code();  // a command's own exit status; it has said why
+    // A command's own exit status. One that has already said why throws it without a message
+    // (CLI11's default text); one that has not carries its sentence.
+    if (std::string_view(e.what()) != CLI::RuntimeError(e.get_exit_code()).what())
+      flowlens::daemon::log_fatal(e.what());
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    // --help and --version exit 0; every usage mistake exits 2, as check-config documents.
-    int status = app.exit(e);
-    return status == 0 ? 0 : kUsageExitStatus;
+    // --help and --version print to stdout and exit 0; every usage mistake exits 2, as
+    // check-config documents.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    flowlens::daemon::log_fatal(command_prefix(app) + e.what() + " (see --help)");
+    return kUsageExitStatus;
   } catch (const std::exception& e) {
     // Commands report their own errors; this is the last line of defence, one line, no trace.
-    flowlens::daemon::log_fatal(e.what());
+    flowlens::daemon::log_fatal(command_prefix(app) + e.what());
     return 1;
   }
   return 0;

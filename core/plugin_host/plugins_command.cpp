@@ -15,9 +15,8 @@ CLI::App* register_plugins_command(CLI::App& app, std::string* plugin_dir) {
       ->capture_default_str();
   cmd->callback([plugin_dir] {
     if (std::error_code ec; !std::filesystem::is_directory(*plugin_dir, ec)) {
-      std::fprintf(stderr, "plugins: %s: no such directory (give --plugin-dir)\n",
-                   plugin_dir->c_str());
-      throw CLI::RuntimeError(1);
+      throw CLI::RuntimeError("plugins: " + *plugin_dir + ": no such directory (give --plugin-dir)",
+                              1);
     }
     std::vector<PluginInfo> plugins = list_plugins(*plugin_dir);
     std::fputs(format_plugin_list(plugins).c_str(), stdout);

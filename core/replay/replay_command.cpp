@@ -2,7 +2,6 @@
 #include "replay/replay_command.h"
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -33,16 +32,14 @@ std::string option_help() {
   return s;
 }
 
-// stdout carries the JSON Lines, so every log line of this command goes to stderr.
-void log_to_stderr(const std::string& level) {
+// The process's logger (stderr, in flowlensd's one format) at the level asked for: stdout
+// carries the JSON Lines.
+void set_log_level(const std::string& level) {
   auto lvl = spdlog::level::from_str(level);
   if (lvl == spdlog::level::off && level != "off")
     throw std::invalid_argument("--log-level " + level +
                                 ": expected trace, debug, info, warn, error or off");
-  auto logger =
-      std::make_shared<spdlog::logger>("replay", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  logger->set_level(lvl);
-  spdlog::set_default_logger(logger);
+  spdlog::set_level(lvl);
 }
 
 int run(const CommandArgs& a) {
@@ -51,7 +48,7 @@ int run(const CommandArgs& a) {
   opts.explain_server = a.explain;
   opts.servers = model::parse_server_specs(a.servers);
   for (const auto& o : a.overrides) estimator::apply_config_override(opts.config, o);
-  log_to_stderr(a.log_level);
+  set_log_level(a.log_level);
   ReplayResult r = run_replay(opts, std::cout, std::cerr);
   if (r.skipped_frames > 0 || r.time_jumps > 0)
     spdlog::warn(
@@ -83,11 +80,12 @@ void register_replay_command(CLI::App& app) {
   cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   cmd->callback([args] {
-    int rc = 1;
+    int rc = 0;
     try {
       rc = run(*args);
     } catch (const std::exception& e) {
-      std::cerr << "flowlensd replay: " << e.what() << '\n';
+      // flowlensd logs it, whatever --log-level says.
+      throw CLI::RuntimeError(std::string("replay: ") + e.what(), 1);
     }
     if (rc != 0) throw CLI::RuntimeError(rc);
   });

@@ -14,8 +14,9 @@ namespace {
 
 using testing::TrustedDir;
 
-// Parses `flowlensd plugins --plugin-dir <dir>`; returns the exit code CLI11 would give.
-int run_plugins_command(const std::string& dir, std::string& output) {
+// Parses `flowlensd plugins --plugin-dir <dir>`; returns the exit code CLI11 would give. `error`
+// gets the error flowlensd would log.
+int run_plugins_command(const std::string& dir, std::string& output, std::string* error = nullptr) {
   CLI::App app("flowlensd");
   std::string plugin_dir = "/nonexistent";
   register_plugins_command(app, &plugin_dir);
@@ -25,6 +26,7 @@ int run_plugins_command(const std::string& dir, std::string& output) {
     app.parse(std::vector<std::string>{dir, "--plugin-dir", "plugins"});  // reversed by CLI11
   } catch (const CLI::Error& e) {
     code = e.get_exit_code();
+    if (error) *error = e.what();
   }
   output = ::testing::internal::GetCapturedStdout();
   return code;
@@ -53,10 +55,8 @@ TEST(PluginsCommand, RefusedPluginIsListedWithItsReasonAndFailsTheCommand) {
 }
 
 TEST(PluginsCommand, AMissingDirectoryFailsInsteadOfListingNothing) {
-  std::string out;
-  ::testing::internal::CaptureStderr();
-  EXPECT_EQ(run_plugins_command("/nonexistent/flowlens/plugins", out), 1);
-  const std::string err = ::testing::internal::GetCapturedStderr();
+  std::string out, err;
+  EXPECT_EQ(run_plugins_command("/nonexistent/flowlens/plugins", out, &err), 1);
   EXPECT_NE(err.find("/nonexistent/flowlens/plugins: no such directory"), std::string::npos) << err;
 }
 

@@ -3,6 +3,9 @@
 // files even when flowlensd is not built. Same code path as `flowlensd check-config`.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+#include <string_view>
+
 #include "config/check_config_command.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +15,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
+    // A usage error carries its sentence; a finished check has printed its report.
+    if (std::string_view(e.what()) != CLI::RuntimeError(e.get_exit_code()).what())
+      std::cerr << e.what() << '\n';
     return e.get_exit_code();
   } catch (const CLI::Error& e) {
     app.exit(e);
