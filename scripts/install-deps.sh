@@ -15,6 +15,7 @@ RUN_PKGS=(iproute2 libprometheus-cpp-core1.0)
 TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format prometheus
   prometheus-alertmanager
   docker.io busybox-static)  # discovery-docker's tests: their own dockerd, an image from busybox
+TEST_PKGS+=(systemd)  # systemd-analyze verify and security on the unit
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then
