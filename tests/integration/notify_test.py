@@ -54,13 +54,15 @@ except Exception:
 
 
 class NotifyReceiver(threading.Thread):
-    """Collects (monotonic arrival, message) from the notify socket; at READY=1 it records, before
-    reading on, what a user would find: the TC filters and whether the JSON API answers."""
+    """Collects (monotonic arrival, message) from the notify socket. At the first READY=1 it stops
+    the daemon (SIGSTOP, microseconds after the datagram) so nothing can start behind READY's
+    back, records the TC filters and the sockets listening in the game host's namespace, and lets
+    it go on; then it asks the JSON API for /health."""
 
     def __init__(self, sock, hosts):
         super().__init__(daemon=True)
         self.sock, self.hosts = sock, hosts
-        self.messages, self.at_ready = [], None
+        self.messages, self.at_ready, self.pid = [], None, None
 
     def run(self):
         while True:
@@ -69,10 +71,15 @@ class NotifyReceiver(threading.Thread):
             except OSError:
                 return
             self.messages.append((time.monotonic(), data))
-            if data == "READY=1" and self.at_ready is None:
-                filters = self.hosts.tc_filters()
+            if data == "READY=1" and self.at_ready is None and self.pid:
+                os.kill(self.pid, signal.SIGSTOP)
+                try:
+                    filters = self.hosts.tc_filters()
+                    listening = self.hosts.run_in(self.hosts.srv, "ss", "-ltnH", check=False)
+                finally:
+                    os.kill(self.pid, signal.SIGCONT)
                 api = self.hosts.run_in(self.hosts.srv, sys.executable, "-c", HEALTH, check=False).strip()
-                self.at_ready = (filters, api)
+                self.at_ready = (filters, listening, api)
 
     def times(self, message):
         return [t for t, m in self.messages if m == message]
@@ -132,17 +139,20 @@ def main():
         env = dict(os.environ, NOTIFY_SOCKET=notify_path, WATCHDOG_USEC=str(WATCHDOG_USEC))
         daemon = hosts.popen_in(hosts.srv, flowlensd, "run", "--conf-dir", conf, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        receiver.pid = daemon.pid  # `ip netns exec` execs flowlensd: the same process
         rc, err = None, ""
         try:
             if not wait_for(lambda: receiver.at_ready is not None or daemon.poll() is not None, 20):
                 raise RuntimeError("no READY=1 within 20 s")
             if receiver.at_ready is None:
                 raise RuntimeError(f"flowlensd exited before READY=1 ({daemon.returncode}): {daemon.stderr.read()}")
-            filters, api = receiver.at_ready
+            filters, listening, api = receiver.at_ready
             if "flowlens" not in filters:
                 failures.append(f"READY=1 arrived before the TC filters were attached; tc showed:\n{filters}")
+            if API not in listening:
+                failures.append(f"READY=1 arrived before the JSON API sink listened on {API}; ss showed:\n{listening}")
             if api != "200":
-                failures.append(f"READY=1 arrived before the JSON API sink answered (/health: {api})")
+                failures.append(f"the JSON API sink did not answer /health after READY=1 ({api})")
             ready_at = receiver.times("READY=1")[0]
             early = [m for t, m in receiver.messages if t < ready_at and m.startswith("WATCHDOG")]
             if early:
