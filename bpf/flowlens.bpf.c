@@ -140,14 +140,14 @@ static __always_inline void flowlens_admit_packet(struct flowlens_pkt* pkt, int 
   struct flowlens_flow_value first = {};
   struct flowlens_flow_value held = {};
   struct flowlens_flow_value* v;
-  flowlens_account(&first, dir, len, now, pkt->tcp_flags, pkt->is_query);
+  flowlens_account(&first, dir, len, now, pkt->tcp_flags, pkt->query);
 
   int state = flowlens_slot_visit(slot, &pkt->key, &first, &held, 0);
   if (state == FLOWLENS_SLOT_CLAIMED) return;
   if (state == FLOWLENS_SLOT_ADMITTED) {
     v = bpf_map_lookup_elem(&flowlens_flows, &pkt->key);
     if (v) {
-      flowlens_account(v, dir, len, now, pkt->tcp_flags, pkt->is_query);
+      flowlens_account(v, dir, len, now, pkt->tcp_flags, pkt->query);
       return;
     }
     /* Admitted once, since erased by the estimator or evicted: the flow starts over. */
@@ -165,7 +165,7 @@ static __always_inline void flowlens_admit_packet(struct flowlens_pkt* pkt, int 
     bpf_spin_unlock(&slot->lock);
   }
   v = bpf_map_lookup_elem(&flowlens_flows, &pkt->key);
-  if (v) flowlens_account(v, dir, len, now, pkt->tcp_flags, pkt->is_query);
+  if (v) flowlens_account(v, dir, len, now, pkt->tcp_flags, pkt->query);
 }
 
 static __always_inline int flowlens_handle(struct __sk_buff* skb, const int dir) {
@@ -187,6 +187,7 @@ static __always_inline int flowlens_handle(struct __sk_buff* skb, const int dir)
   __u8 slot = pkt.key.proto == IPPROTO_TCP ? FLOWLENS_PORT_SLOT_TCP : FLOWLENS_PORT_SLOT_UDP;
   if (!(flowlens_watched_bits.bits[slot][port >> 3] & (1 << (port & 7)))) return TC_ACT_UNSPEC;
 
+  if (dir == FLOWLENS_DIR_IN) pkt.query = flowlens_classify(skb, &pkt);
   __u64 now = flowlens_now_ns();
   __u64 len = skb->len;
   struct flowlens_flow_value* v = bpf_map_lookup_elem(&flowlens_flows, &pkt.key);
@@ -197,7 +198,7 @@ static __always_inline int flowlens_handle(struct __sk_buff* skb, const int dir)
     return TC_ACT_UNSPEC;
   }
   if (v)
-    flowlens_account(v, dir, len, now, pkt.tcp_flags, pkt.is_query);
+    flowlens_account(v, dir, len, now, pkt.tcp_flags, pkt.query);
   else
     flowlens_admit_packet(&pkt, dir, len, now);
   return TC_ACT_UNSPEC;

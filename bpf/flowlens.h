@@ -13,6 +13,8 @@
 
 #include <linux/types.h>
 
+#include "flowlens_query.h"
+
 /* Pin directory for the maps, so a daemon restart keeps what the kernel counted. */
 #define FLOWLENS_PIN_DIR "/sys/fs/bpf/flowlens"
 
@@ -72,9 +74,11 @@ struct flowlens_flow_value {
   struct flowlens_dir_counters dir[2]; /* indexed by enum flowlens_direction */
   __u64 first_ns;                      /* first packet of the flow, either direction */
   __u64 end_ns;                        /* first TCP FIN or RST, either direction; 0 if none */
-  __u32 query_packets;                 /* ingress UDP payloads starting FF FF FF FF */
+  __u32 query_packets;                 /* client packets that are status queries: see
+                                          flowlens_account() and flowlens_query.h */
   __u8 tcp_flags[2];                   /* OR of TCP flags seen, per direction */
-  __u8 pad[2];                         /* always zero */
+  __u8 query_session;                  /* 1: the client opened a TCP status connection */
+  __u8 pad;                            /* always zero */
   /* Time (the clock of last_ns) of the last refusal the server sent this client: a TCP RST from
    * the server port, or an ICMP port unreachable (v4 type 3 code 3, v6 type 1 code 4) quoting the
    * client's UDP datagram to the server port. A stopped server refuses; a loading one does not.
@@ -91,13 +95,7 @@ static_assert(sizeof(struct flowlens_flow_value) == 112,
               "flow value layout is ABI with the kernel");
 #endif
 
-#ifndef FLOWLENS_INLINE
-#ifdef __bpf__
-#define FLOWLENS_INLINE static __always_inline
-#else
-#define FLOWLENS_INLINE static inline
-#endif
-#endif
+/* FLOWLENS_INLINE comes from flowlens_query.h: inlined in BPF, plain inline on the host. */
 
 /* Shifts a direction's activity window forward to `sec` and marks `sec` active. */
 FLOWLENS_INLINE void flowlens_mark_active(struct flowlens_dir_counters* d, __u64 sec) {
@@ -118,10 +116,13 @@ FLOWLENS_INLINE void flowlens_refused(struct flowlens_flow_value* v, __u64 now_n
 /*
  * Accounts one packet to a flow value. `v` must be zeroed (or hold earlier packets of the same
  * flow); `now_ns` is the packet's time, `frame_len` its L2 length, `tcp_flags` zero for UDP,
- * `is_query` non-zero for an ingress UDP payload starting FF FF FF FF.
+ * `query` the enum flowlens_query_kind of an ingress payload (flowlens_query.h), 0 on egress.
+ * query_packets counts the client packets that are queries and, once a packet opened a TCP status
+ * connection, every later client packet of it: such a connection carries nothing but the status
+ * exchange, so its flow is as much a query as a UDP poller's.
  */
 FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value* v, int dir, __u64 frame_len,
-                                      __u64 now_ns, __u8 tcp_flags, int is_query) {
+                                      __u64 now_ns, __u8 tcp_flags, int query) {
   struct flowlens_dir_counters* d = &v->dir[dir & 1];
 
   __sync_fetch_and_add(&d->packets, 1);
@@ -135,7 +136,9 @@ FLOWLENS_INLINE void flowlens_account(struct flowlens_flow_value* v, int dir, __
     if ((dir & 1) == FLOWLENS_DIR_OUT && (tcp_flags & FLOWLENS_TCP_RST))
       flowlens_refused(v, now_ns);
   }
-  if (is_query) __sync_fetch_and_add(&v->query_packets, 1);
+  if (query == FLOWLENS_QUERY_SESSION) v->query_session = 1;
+  if (query || ((dir & 1) == FLOWLENS_DIR_IN && v->query_session))
+    __sync_fetch_and_add(&v->query_packets, 1);
 }
 
 /*

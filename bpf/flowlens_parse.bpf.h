@@ -26,8 +26,9 @@
 #define FLOWLENS_IP_OFFSET 0x1fff
 /* IPv6 fragment header: offset bits of frag_off (the low three bits are flags). */
 #define FLOWLENS_IP6_OFFSET 0xfff8
-/* Source-engine (and many other) server-list queries start with four 0xFF bytes. */
-#define FLOWLENS_QUERY_PREFIX 0xffffffffU
+/* Payload offsets above this are not classified: no real header stack is that deep, and the
+ * bound lets the verifier follow the offset back to a packet pointer. */
+#define FLOWLENS_MAX_PAYLOAD_OFF 511
 
 struct flowlens_vlan_hdr {
   __be16 tci;
@@ -45,8 +46,10 @@ struct flowlens_ip6_frag_hdr {
 struct flowlens_pkt {
   struct flowlens_flow_key key;
   __u8 tcp_flags;
-  __u8 is_query;
+  __u8 query;   /* enum flowlens_query_kind, set by flowlens_classify() for watched ingress */
   __u8 refused; /* an egress ICMP port unreachable; `key` is the quoted client datagram's flow */
+  __u16 payload_off; /* ingress: offset of the L4 payload from skb->data; 0 = none to classify */
+  __u16 payload_len; /* UDP: payload length from the UDP header */
 } __attribute__((aligned(8)));
 
 enum flowlens_parse_result {
@@ -106,8 +109,16 @@ static __always_inline int flowlens_parse_icmp6(void* l4, void* end, struct flow
   return flowlens_quoted_ports(ip6 + 1, end, pkt);
 }
 
+/* Remembers where a client's payload starts, for flowlens_classify() once the port is known to be
+ * watched (classifying every packet would tax unwatched traffic). */
+static __always_inline void flowlens_note_payload(void* data, void* payload,
+                                                  struct flowlens_pkt* pkt) {
+  __u64 off = payload - data;
+  if (off <= FLOWLENS_MAX_PAYLOAD_OFF) pkt->payload_off = off;
+}
+
 /* Client-side L4 ports and flags; `l4` has been checked against nothing yet. */
-static __always_inline int flowlens_parse_l4(void* l4, void* end, __u8 proto, int dir,
+static __always_inline int flowlens_parse_l4(void* data, void* l4, void* end, __u8 proto, int dir,
                                              struct flowlens_pkt* pkt) {
   __be16 sport, dport;
 
@@ -116,17 +127,19 @@ static __always_inline int flowlens_parse_l4(void* l4, void* end, __u8 proto, in
     if ((void*)(udp + 1) > end) return FLOWLENS_PARSE_SHORT;
     sport = udp->source;
     dport = udp->dest;
-    /* A query whose payload lies outside the linear head is not recognised; UDP datagrams this
-     * small are always linear in practice. */
-    __u32* payload = (void*)(udp + 1);
-    if (dir == FLOWLENS_DIR_IN && (void*)(payload + 1) <= end)
-      pkt->is_query = *payload == FLOWLENS_QUERY_PREFIX;
+    if (dir == FLOWLENS_DIR_IN) {
+      flowlens_note_payload(data, udp + 1, pkt);
+      __u16 len = bpf_ntohs(udp->len);
+      pkt->payload_len = len > sizeof(*udp) ? len - sizeof(*udp) : 0;
+    }
   } else if (proto == IPPROTO_TCP) {
     struct tcphdr* tcp = l4;
     if ((void*)(tcp + 1) > end) return FLOWLENS_PARSE_SHORT;
     sport = tcp->source;
     dport = tcp->dest;
     pkt->tcp_flags = ((__u8*)tcp)[13];
+    if (dir == FLOWLENS_DIR_IN && tcp->doff >= 5)
+      flowlens_note_payload(data, l4 + tcp->doff * 4, pkt);
   } else if (proto == IPPROTO_ICMP && dir == FLOWLENS_DIR_OUT) {
     return flowlens_parse_icmp4(l4, end, pkt);
   } else if (proto == IPPROTO_ICMPV6 && dir == FLOWLENS_DIR_OUT) {
@@ -140,7 +153,7 @@ static __always_inline int flowlens_parse_l4(void* l4, void* end, __u8 proto, in
   return FLOWLENS_PARSE_OK;
 }
 
-static __always_inline int flowlens_parse_ipv4(void* l3, void* end, int dir,
+static __always_inline int flowlens_parse_ipv4(void* data, void* l3, void* end, int dir,
                                                struct flowlens_pkt* pkt) {
   struct iphdr* ip = l3;
   if ((void*)(ip + 1) > end) return FLOWLENS_PARSE_SHORT;
@@ -151,10 +164,10 @@ static __always_inline int flowlens_parse_ipv4(void* l3, void* end, int dir,
   __u32* addr = (__u32*)pkt->key.client_addr;
   addr[2] = bpf_htonl(0x0000ffff); /* v4-mapped ::ffff:a.b.c.d */
   addr[3] = dir == FLOWLENS_DIR_IN ? ip->saddr : ip->daddr;
-  return flowlens_parse_l4(l3 + ip->ihl * 4, end, ip->protocol, dir, pkt);
+  return flowlens_parse_l4(data, l3 + ip->ihl * 4, end, ip->protocol, dir, pkt);
 }
 
-static __always_inline int flowlens_parse_ipv6(void* l3, void* end, int dir,
+static __always_inline int flowlens_parse_ipv6(void* data, void* l3, void* end, int dir,
                                                struct flowlens_pkt* pkt) {
   struct ipv6hdr* ip6 = l3;
   if ((void*)(ip6 + 1) > end) return FLOWLENS_PARSE_SHORT;
@@ -183,7 +196,7 @@ static __always_inline int flowlens_parse_ipv6(void* l3, void* end, int dir,
     }
   }
   __builtin_memcpy(pkt->key.client_addr, dir == FLOWLENS_DIR_IN ? &ip6->saddr : &ip6->daddr, 16);
-  return flowlens_parse_l4(cur, end, next, dir, pkt);
+  return flowlens_parse_l4(data, cur, end, next, dir, pkt);
 }
 
 /* Fills `pkt` from the frame; one parser per header, each returning at its first failed check. */
@@ -204,9 +217,23 @@ static __always_inline int flowlens_parse(struct __sk_buff* skb, int dir,
     proto = vlan->encapsulated_proto;
     l3 = vlan + 1;
   }
-  if (proto == bpf_htons(ETH_P_IP)) return flowlens_parse_ipv4(l3, end, dir, pkt);
-  if (proto == bpf_htons(ETH_P_IPV6)) return flowlens_parse_ipv6(l3, end, dir, pkt);
+  if (proto == bpf_htons(ETH_P_IP)) return flowlens_parse_ipv4(data, l3, end, dir, pkt);
+  if (proto == bpf_htons(ETH_P_IPV6)) return flowlens_parse_ipv6(data, l3, end, dir, pkt);
   return FLOWLENS_PARSE_SKIP;
+}
+
+/* The query signature table (flowlens_query.h) on a watched client packet's payload. Only the
+ * linear head is read: a payload past it is not classified (UDP queries and a TCP connection's
+ * first segment are small and linear in practice). */
+static __always_inline int flowlens_classify(struct __sk_buff* skb,
+                                             const struct flowlens_pkt* pkt) {
+  const __u8* data = (const __u8*)(long)skb->data;
+  const __u8* end = (const __u8*)(long)skb->data_end;
+  __u32 off = pkt->payload_off;
+  if (off == 0 || off > FLOWLENS_MAX_PAYLOAD_OFF) return FLOWLENS_QUERY_NONE;
+  const __u8* payload = data + off;
+  if (pkt->key.proto == IPPROTO_UDP) return flowlens_udp_query(payload, end, pkt->payload_len);
+  return flowlens_tcp_query(payload, end);
 }
 
 #endif /* FLOWLENS_BPF_PARSE_H */

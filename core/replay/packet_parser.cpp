@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "flowlens_query.h"
+
 namespace flowlens::replay {
 
 namespace {
@@ -75,11 +77,15 @@ bool parse_l4(const uint8_t* p, const uint8_t* end, uint8_t proto, ParsedPacket&
   if (proto == IPPROTO_ICMPV6) return parse_icmp6(p, end, out);
   if (proto == IPPROTO_UDP) {
     if (end - p < 8) return false;
-    out.query_prefix =
-        end - p >= 12 && p[8] == 0xFF && p[9] == 0xFF && p[10] == 0xFF && p[11] == 0xFF;
+    uint16_t len = be16(p + 4);
+    out.query = static_cast<uint8_t>(flowlens_udp_query(p + 8, end, len > 8 ? len - 8u : 0u));
   } else if (proto == IPPROTO_TCP) {
     if (end - p < 20) return false;
     out.tcp_flags = p[13];
+    // As in the kernel: a data offset below 5 is malformed and leaves nothing to classify.
+    size_t doff = (p[12] >> 4) * 4u;
+    if (doff >= 20 && static_cast<size_t>(end - p) >= doff)
+      out.query = static_cast<uint8_t>(flowlens_tcp_query(p + doff, end));
   } else {
     return false;
   }
@@ -140,7 +146,7 @@ bool parse_frame(const uint8_t* frame, size_t caplen, ParsedPacket& out) {
     p += kVlanTag;
   }
   out.tcp_flags = 0;
-  out.query_prefix = false;
+  out.query = FLOWLENS_QUERY_NONE;
   out.refused = false;
   if (type == kEthIpv4) return parse_ipv4(p, end, out);
   if (type == kEthIpv6) return parse_ipv6(p, end, out);

@@ -15,9 +15,9 @@ struct ParsedPacket {
   uint8_t dst[16];
   uint16_t sport = 0;  // host byte order
   uint16_t dport = 0;
-  uint8_t proto = 0;          // IPPROTO_TCP or IPPROTO_UDP
-  uint8_t tcp_flags = 0;      // byte 13 of the TCP header
-  bool query_prefix = false;  // UDP payload starts FF FF FF FF
+  uint8_t proto = 0;      // IPPROTO_TCP or IPPROTO_UDP
+  uint8_t tcp_flags = 0;  // byte 13 of the TCP header
+  uint8_t query = 0;      // enum flowlens_query_kind of the payload (bpf/flowlens_query.h)
   // An ICMP port unreachable; every field above then describes the quoted datagram (the client's
   // packet to the server port), not the ICMP packet itself.
   bool refused = false;

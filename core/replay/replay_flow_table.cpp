@@ -52,8 +52,7 @@ bool ReplayFlowTable::account(const ParsedPacket& p, uint64_t frame_len, uint64_
   key.proto = p.proto;
   // try_emplace value-initialises a new entry: zeroed, as flowlens_account() requires.
   auto& v = flows_.try_emplace(key).first->second;
-  flowlens_account(&v, dir, frame_len, ts_ns, p.tcp_flags,
-                   dir == FLOWLENS_DIR_IN && p.proto == IPPROTO_UDP && p.query_prefix);
+  flowlens_account(&v, dir, frame_len, ts_ns, p.tcp_flags, dir == FLOWLENS_DIR_IN ? p.query : 0);
   return true;
 }
 

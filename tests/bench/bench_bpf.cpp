@@ -50,6 +50,12 @@ struct Frame {
 std::vector<Frame> frames() {
   return {
       {"ipv4_udp", PacketBuilder().ipv4("192.0.2.10", "198.51.100.1").udp(40000, kUdpPort).build()},
+      {"ipv4_udp_a2s_query",
+       PacketBuilder()
+           .ipv4("192.0.2.11", "198.51.100.1")
+           .udp(40000, kUdpPort)
+           .payload({0xff, 0xff, 0xff, 0xff, 'T', 'S', 'o', 'u', 'r', 'c', 'e'})
+           .build()},
       {"ipv4_tcp",
        PacketBuilder().ipv4("192.0.2.10", "198.51.100.1").tcp(40000, kTcpPort, 0x10).build()},
       {"ipv6_udp",

@@ -63,7 +63,7 @@ TEST_F(MultiCpu, SameFlowFromTwoCpusCountsEveryPacketAndByte) {
   auto frame = PacketBuilder()
                    .ipv4("192.0.2.7", "198.51.100.1")
                    .udp(50000, kPort)
-                   .payload({0xff, 0xff, 0xff, 0xff, 'q'})
+                   .payload({0xff, 0xff, 0xff, 0xff, 'T'})
                    .build();
   std::atomic<int> failures{0};
   ASSERT_TRUE(on_both_cpus([&](int) {

@@ -2,6 +2,7 @@
 // The replay parser accepts and skips exactly the frames the kernel program does.
 #include <gtest/gtest.h>
 
+#include "../bpf/query_cases.h"
 #include "frame_builder.h"
 #include "replay/packet_parser.h"
 
@@ -13,7 +14,7 @@ struct ParseCase {
   FrameSpec spec;
   bool parsed;
   uint8_t tcp_flags = 0;
-  bool query = false;
+  int query = FLOWLENS_QUERY_NONE;
 };
 
 FrameSpec with(std::function<void(FrameSpec&)> f) {
@@ -30,7 +31,8 @@ const ParseCase kCases[] = {
      }),
      true, 0x11},
     {"a UDP payload starting FF FF FF FF is a query",
-     with([](FrameSpec& s) { s.payload = {0xFF, 0xFF, 0xFF, 0xFF, 'T', 0}; }), true, 0, true},
+     with([](FrameSpec& s) { s.payload = {0xFF, 0xFF, 0xFF, 0xFF, 'T', 0}; }), true, 0,
+     FLOWLENS_QUERY_PACKET},
     {"IPv4 options (IHL 7) are skipped to the UDP header",
      with([](FrameSpec& s) { s.ipv4_option_words = 2; }), true},
     {"one 802.1Q tag is skipped", with([](FrameSpec& s) { s.vlan_tags = 1; }), true},
@@ -85,8 +87,21 @@ TEST(PacketParser, MirrorsTheKernel) {
     EXPECT_EQ(p.dport, c.spec.dport) << c.proves;
     EXPECT_EQ(p.proto, c.spec.proto) << c.proves;
     EXPECT_EQ(p.tcp_flags, c.tcp_flags) << c.proves;
-    EXPECT_EQ(p.query_prefix, c.query) << c.proves;
+    EXPECT_EQ(p.query, c.query) << c.proves;
     EXPECT_FALSE(p.refused) << c.proves;
+  }
+}
+
+// The replay parser classifies with the kernel's signature table: the same cases, the same kinds.
+TEST(PacketParser, ClassifiesQueriesLikeTheKernel) {
+  for (const QueryCase& c : query_cases()) {
+    FrameSpec s;
+    s.proto = c.proto;
+    s.payload = c.payload;
+    Bytes f = build_frame(s);
+    replay::ParsedPacket p;
+    ASSERT_TRUE(replay::parse_frame(f.data(), f.size(), p)) << c.proves;
+    EXPECT_EQ(p.query, c.kind) << c.proves;
   }
 }
 
