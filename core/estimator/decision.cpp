@@ -21,6 +21,8 @@ std::string_view reason_sentence(Reason r) {
   switch (r) {
     case Reason::kSustainedExchange:
       return "sustained two-way exchange";
+    case Reason::kPacedExchange:
+      return "slow-paced exchange, the server sending on its own (slow-ticking game)";
     case Reason::kHolding:
       return "quiet, within the silence limits";
     case Reason::kTookOver:
@@ -59,6 +61,8 @@ std::string_view reason_name(Reason r) {
   switch (r) {
     case Reason::kSustainedExchange:
       return "sustained_exchange";
+    case Reason::kPacedExchange:
+      return "paced_exchange";
     case Reason::kHolding:
       return "holding";
     case Reason::kTookOver:

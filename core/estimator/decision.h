@@ -14,6 +14,7 @@ namespace flowlens::estimator {
 enum class Reason : uint8_t {
   // Counted.
   kSustainedExchange,  // both sides active in most recent seconds: a player
+  kPacedExchange,      // a slow-ticking game: the client keeps a pace, the server sends on its own
   kHolding,            // counted, currently quiet but within the silence limits
   kTookOver,           // took over the session of an endpoint that went quiet (roaming)
   kResumed,            // talked again shortly after being ended: a long lag stall

@@ -24,6 +24,8 @@ constexpr double kRateTimeConstantSeconds = 10.0;
 constexpr uint64_t kResumeMinNewPackets = 2;
 constexpr size_t kProtoSlots = 2;  // UDP, TCP
 constexpr size_t kPorts = 65536;
+// A counted client slower than one packet per this many seconds makes its server a paced one.
+constexpr double kPacedGapSeconds = 1.5;
 
 int proto_slot(uint8_t proto) {
   return proto == IPPROTO_UDP ? 0 : proto == IPPROTO_TCP ? 1 : -1;
@@ -44,17 +46,17 @@ Estimator::Estimator(EstimatorConfig cfg) : cfg_(cfg), port_index_(kProtoSlots *
 Estimator::~Estimator() = default;
 
 void Estimator::set_servers(std::vector<model::Server> servers) {
-  std::vector<uint64_t> added(servers.size(), 0);
+  std::vector<ServerMemory> kept(servers.size());
   for (size_t i = 0; i < servers.size(); ++i)
     for (size_t j = 0; j < servers_.size(); ++j)
-      if (servers_[j].id == servers[i].id) added[i] = added_ns_[j];
+      if (servers_[j].id == servers[i].id) kept[i] = memory_[j];
   std::fill(port_index_.begin(), port_index_.end(), -1);
   for (size_t i = 0; i < servers.size(); ++i)
     for (const auto& ep : servers[i].endpoints)
       if (int slot = proto_slot(ep.proto); slot >= 0)
         port_index_[slot * kPorts + ep.port] = static_cast<int32_t>(i);
   servers_ = std::move(servers);
-  added_ns_ = std::move(added);
+  memory_ = std::move(kept);
   per_server_.resize(servers_.size());
 }
 
@@ -69,8 +71,8 @@ model::Snapshot Estimator::tick(std::span<const model::FlowRecord> flows, uint64
   expired_.clear();
   decisions_.clear();
   for (auto& st : per_server_) st.clear();
-  for (auto& a : added_ns_)
-    if (a == 0) a = now_ns;
+  for (auto& m : memory_)
+    if (m.added_ns == 0) m.added_ns = now_ns;
   const bool debug = spdlog::should_log(spdlog::level::debug);
   const bool record = record_decisions_ || debug;
 
@@ -112,7 +114,6 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
   const auto& in = r.value.dir[FLOWLENS_DIR_IN];
   const auto& out = r.value.dir[FLOWLENS_DIR_OUT];
   st.bytes += in.bytes + out.bytes;
-  st.oldest_first_ns = std::min<uint64_t>(st.oldest_first_ns, r.value.first_ns);
 
   // Sessions exist only for flows that once counted, which all passed these packet minimums; the
   // lookup is skipped for the one-packet flows a flood leaves behind.
@@ -131,7 +132,7 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
     return;
   }
   FlowView f = view_flow(r.value, now_ns, cfg_);
-  Reason why = qualify(f, cfg_);
+  Reason why = qualify(f, cfg_, paced_bar(memory_[srv].paced_players > 0, cfg_));
   int64_t idx = -1;
   if (record) {
     idx = static_cast<int64_t>(decisions_.size());
@@ -146,8 +147,9 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
                           f.packets_out,
                           {}});
   }
-  if (why == Reason::kSustainedExchange) {
+  if (is_counted(why)) {
     Session s;
+    s.reason = why;
     s.since_ns = r.value.first_ns;
     s.active_since_ns = r.value.first_ns;
     s.prev_in = in.packets;
@@ -156,6 +158,7 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
     s.seen_tick = tick_no_;
     sessions_.emplace(r.key, s);
     st.counted.push_back(&r);
+    if (s.in_rate * kPacedGapSeconds < 1) ++st.paced;
     st.takers.push_back({&r, idx, false});
     return;
   }
@@ -178,6 +181,9 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
     double inst = static_cast<double>(in.packets - s.prev_in) / dt;
     // First-order smoothing, dt/(tau+dt): close to 1-exp(-dt/tau) and cheaper per player.
     s.in_rate += dt / (kRateTimeConstantSeconds + dt) * (inst - s.in_rate);
+    // A silence the client came back from while the server sent on: a stall of its link.
+    if (s.counted && dt > cfg_.both_silence_seconds && out.last_ns > s.prev_in_last_ns)
+      s.longest_stall = std::max(s.longest_stall, dt);
     s.prev_in = in.packets;
     s.prev_in_last_ns = in.last_ns;
   }
@@ -185,20 +191,25 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
   int64_t idx = record ? static_cast<int64_t>(decisions_.size()) : -1;
   Reason shown;
   if (s.counted) {
-    SilenceLimits lim = silence_limits(s.in_rate, cfg_);
+    SilenceLimits lim =
+        silence_limits(s.in_rate, std::max(s.longest_stall, memory_[srv].stall_seconds), cfg_);
     Reason why = continue_session(f, lim, cfg_);
     if (is_counted(why)) {
       st.counted.push_back(&r);
+      if (s.in_rate * kPacedGapSeconds < 1) ++st.paced;
+      st.stall = std::max(st.stall, s.longest_stall);
       if (quiet_for_handover(f, s.in_rate, cfg_)) st.sources.push_back({&r, idx});
-      shown = why == Reason::kHolding ? why : s.reason;
+      // Took over / resumed stay the explanation; otherwise what holds it now.
+      shown = s.reason == Reason::kTookOver || s.reason == Reason::kResumed ? s.reason : why;
+      if (why == Reason::kHolding) shown = why;
     } else if ((why == Reason::kBothSilent || why == Reason::kClientSilent) &&
                f.server_silence >= lim.both && f.server_silence < cfg_.server_pause_hold_seconds) {
       // Both sides quiet: a leave, unless the server went quiet to everyone (resolve_pauses).
       st.counted.push_back(&r);
-      st.pending.push_back({&r, idx, why, f.sustain_share});
+      st.pending.push_back({&r, idx, why, sustained(f, cfg_)});
       shown = Reason::kServerPaused;
     } else {
-      end_session(s, r, why, f.sustain_share, now_ns);
+      end_session(s, r, why, why != Reason::kSparse && sustained(f, cfg_), now_ns);
       shown = why;
       if (why != Reason::kTcpClosed) st.sources.push_back({&r, idx});
     }
@@ -206,20 +217,20 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
     // A player back from a long stall (or a server pause such as a map change) was busy until it
     // went quiet; a poller that once counted was not, and must not flap back in with every poll.
     bool may_resume = s.reason != Reason::kTcpClosed && !f.closed &&
-                      now_ns - s.ended_ns <= ns(cfg_.resume_window_seconds) &&
-                      s.share_at_end >= cfg_.min_sustain_share;
+                      now_ns - s.ended_ns <= ns(cfg_.resume_window_seconds) && s.busy_at_end;
     bool resumed = may_resume && in.packets >= s.in_at_end + kResumeMinNewPackets &&
                    out.packets > s.out_at_end && f.client_silence < 1.0;
     // Not resumed at once, it can still qualify again like any flow (a player whose session had
     // barely begun when it stalled).
-    bool requalified = !resumed && s.reason != Reason::kTcpClosed &&
-                       qualify(f, cfg_) == Reason::kSustainedExchange;
-    if (resumed || requalified) {
+    Reason again = s.reason;
+    if (!resumed && s.reason != Reason::kTcpClosed)
+      again = qualify(f, cfg_, paced_bar(memory_[srv].paced_players > 0, cfg_));
+    if (resumed || is_counted(again)) {
       s.counted = true;
       s.consumed = false;
       s.ended_ns = 0;
       s.active_since_ns = now_ns;
-      s.reason = shown = resumed ? Reason::kResumed : Reason::kSustainedExchange;
+      s.reason = shown = resumed ? Reason::kResumed : again;
       st.counted.push_back(&r);
     } else {
       shown = s.reason;
@@ -239,12 +250,12 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
                           f.active_share, f.packets_in, f.packets_out, s.other});
 }
 
-void Estimator::end_session(Session& s, const model::FlowRecord& r, Reason why,
-                            double sustain_share, uint64_t now_ns) {
+void Estimator::end_session(Session& s, const model::FlowRecord& r, Reason why, bool busy,
+                            uint64_t now_ns) {
   s.counted = false;
   s.reason = why;
   s.ended_ns = now_ns;
-  s.share_at_end = sustain_share;
+  s.busy_at_end = busy;
   s.in_at_end = r.value.dir[FLOWLENS_DIR_IN].packets;
   s.out_at_end = r.value.dir[FLOWLENS_DIR_OUT].packets;
 }
@@ -259,15 +270,15 @@ void Estimator::finish_server(uint32_t srv, uint64_t now_ns, model::ServerEstima
   out.unique_ips = std::move(pc.addresses);
   out.sample_window_seconds = cfg_.qualify_window_seconds;
   out.total_bytes = st.bytes;
-  uint64_t warm = ns(cfg_.warmup_seconds);
-  bool watched_long = now_ns - added_ns_[srv] >= warm;
-  bool old_flow = st.oldest_first_ns != std::numeric_limits<uint64_t>::max() &&
-                  st.oldest_first_ns + warm <= now_ns;
-  out.known = watched_long || old_flow;
+  memory_[srv].paced_players = st.paced;
+  memory_[srv].stall_seconds = st.stall;
+  // Old flows do not make a server known: after a restart over pinned maps the flows are old but
+  // the sessions are new, and every player would read 0 until they had qualified again.
+  out.known = now_ns - memory_[srv].added_ns >= ns(cfg_.warmup_seconds);
   if (!out.known)
-    out.unknown_reason =
-        fmt::format("warming up: watched for {:.1f} of {:.1f} s",
-                    static_cast<double>(now_ns - added_ns_[srv]) / kNsPerSec, cfg_.warmup_seconds);
+    out.unknown_reason = fmt::format(
+        "warming up: watched for {:.1f} of {:.1f} s",
+        static_cast<double>(now_ns - memory_[srv].added_ns) / kNsPerSec, cfg_.warmup_seconds);
 }
 
 }  // namespace flowlens::estimator

@@ -26,7 +26,8 @@
 
 namespace flowlens::estimator {
 
-struct ServerTick;  // per-server accumulators of one tick (server_tick.h)
+struct ServerTick;    // per-server accumulators of one tick (server_tick.h)
+struct ServerMemory;  // per-server state kept between ticks (server_tick.h)
 
 class Estimator {
  public:
@@ -63,8 +64,7 @@ class Estimator {
   void judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns, bool record);
   void judge_session(const model::FlowRecord& r, Session& s, uint32_t srv, uint64_t now_ns,
                      bool record);
-  void end_session(Session& s, const model::FlowRecord& r, Reason why, double sustain_share,
-                   uint64_t now_ns);
+  void end_session(Session& s, const model::FlowRecord& r, Reason why, bool busy, uint64_t now_ns);
   void resolve_pauses(uint64_t now_ns);
   void hand_over(uint64_t now_ns);
   void finish_server(uint32_t srv, uint64_t now_ns, model::ServerEstimate& out);
@@ -73,11 +73,12 @@ class Estimator {
   std::vector<model::Server> servers_;
   // (proto slot, port) -> server index or -1; flat so the per-flow lookup is one load.
   std::vector<int32_t> port_index_;
-  std::vector<uint64_t> added_ns_;  // first tick that saw each server; 0 = not yet ticked
+  std::vector<ServerMemory> memory_;  // per server, in set_servers() order
   boost::unordered_flat_map<flowlens_flow_key, Session, KeyHash, KeyEq> sessions_;
   std::vector<ServerTick> per_server_;
   std::vector<flowlens_flow_key> expired_;
   std::vector<FlowDecision> decisions_;
+  std::vector<bool> done_;  // hand_over(): sources already paired this tick
   uint32_t tick_no_ = 0;
   bool record_decisions_ = false;
 };

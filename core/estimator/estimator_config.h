@@ -15,12 +15,17 @@ inline constexpr double kDefaultMinActiveShare = 0.75;
 inline constexpr uint64_t kDefaultMinPacketsEachWay = 5;
 inline constexpr double kDefaultMaxQueryShare = 0.5;
 inline constexpr double kDefaultMinReplyRatio = 0.1;
+inline constexpr double kDefaultPacedMinSeconds = 8.0;
+inline constexpr double kDefaultPacedMaxClientGapSeconds = 5.0;
+inline constexpr uint32_t kDefaultPacedMinServerLedSeconds = 2;
 inline constexpr uint32_t kDefaultSustainWindowSeconds = 30;
 inline constexpr double kDefaultMinSustainShare = 0.5;
-inline constexpr double kDefaultClientSilenceSeconds = 5.0;
+inline constexpr double kDefaultClientSilenceSeconds = 8.0;
+inline constexpr double kDefaultStallHoldSeconds = 15.0;
+inline constexpr double kDefaultStallHoldFactor = 2.0;
 inline constexpr double kDefaultBothSilenceSeconds = 2.0;
 inline constexpr double kDefaultSilenceGapFactor = 3.0;
-inline constexpr double kDefaultServerPauseHoldSeconds = 20.0;
+inline constexpr double kDefaultServerPauseHoldSeconds = 30.0;
 inline constexpr double kDefaultHandoverMinSilenceSeconds = 1.0;
 inline constexpr double kDefaultHandoverMinAgeSeconds = 1.0;
 inline constexpr uint64_t kDefaultHandoverMinPackets = 4;
@@ -56,6 +61,19 @@ struct EstimatorConfig {
   // Minimum server/client packet ratio: a game answers its players; junk floods get few replies.
   double min_reply_ratio = kDefaultMinReplyRatio;
 
+  // --- Paced games: a slow-ticking game (a client packet every few seconds) fails the activity
+  // share above; it counts when its exchange keeps the shape of a game over a longer look.
+
+  // Seconds of history a paced flow needs (capped by sustain_window_seconds); halved when the
+  // server's other counted players are paced too (the server is a slow game).
+  double paced_min_seconds = kDefaultPacedMinSeconds;
+  // The client sends at least once in this many seconds on average over that history.
+  double paced_max_client_gap_seconds = kDefaultPacedMaxClientGapSeconds;
+  // Seconds in which the server sent while the client sent nothing in that second or the one
+  // before: a game server pushes state on its own, a poller or a console only answers. One fewer
+  // is enough when the server's other players are paced, and to stay counted.
+  uint32_t paced_min_server_led_seconds = kDefaultPacedMinServerLedSeconds;
+
   // --- Ending: when a counted session stops counting (TCP FIN/RST ends it at once).
 
   // A counted session must keep both sides active in this share of the last
@@ -64,19 +82,24 @@ struct EstimatorConfig {
   uint32_t sustain_window_seconds = kDefaultSustainWindowSeconds;
   double min_sustain_share = kDefaultMinSustainShare;
 
-  // The client has sent nothing for this long: it has gone, even if the server keeps sending (a
-  // crashed or vanished client is only timed out by the server tens of seconds later). Must exceed
-  // a lag stall.
+  // The client has sent nothing for this long (plus one of its typical packet gaps): it has gone,
+  // even if the server keeps sending (a crashed or vanished client is only timed out by the server
+  // 20-60 s later). Must exceed an ordinary lag stall.
   double client_silence_seconds = kDefaultClientSilenceSeconds;
+  // Links that stall (bad Wi-Fi, mobile) stall again: once the client, or another player of the
+  // same server, has come back from a stall of S seconds, the client silence limit grows to
+  // stall_hold_factor * S, up to stall_hold_seconds.
+  double stall_hold_seconds = kDefaultStallHoldSeconds;
+  double stall_hold_factor = kDefaultStallHoldFactor;
   // Neither side has sent for this long: the session is over (clean UDP disconnects look so).
   double both_silence_seconds = kDefaultBothSilenceSeconds;
-  // Silence limits stretch to this many of the flow's own typical packet gaps, so slow-ticking
-  // games are not ended between two packets.
+  // The both-sides silence limit stretches to this many of the flow's own typical packet gaps, so
+  // slow-ticking games are not ended between two packets.
   double silence_gap_factor = kDefaultSilenceGapFactor;
   // When the server goes quiet to all of its (three or more) players at once, it is the server
   // pausing (map change, hitch), not everyone leaving in the same second: the sessions are held
-  // this long. Longer than a map load, short enough that a crash still shows within the leave
-  // latency operators accept.
+  // this long, or until the server's port refuses them (stopped). Longer than a map load, short
+  // enough that a silent stop still empties the server within the leave latency operators accept.
   double server_pause_hold_seconds = kDefaultServerPauseHoldSeconds;
 
   // --- Roaming: a player moving to a new address or port stays one player.
@@ -105,8 +128,9 @@ struct EstimatorConfig {
 
   // --- Unknown is not 0.
 
-  // A newly watched server is reported unknown until the kernel has watched it this long, unless
-  // a flow of it is already older (a daemon restart over pinned maps knows at once).
+  // A server is reported unknown until this estimator has watched it this long: its sessions must
+  // have had the time to qualify, also after a restart over pinned maps (whose flows are old but
+  // whose sessions are new here).
   double warmup_seconds = kDefaultWarmupSeconds;
 };
 

@@ -13,6 +13,9 @@ constexpr double kNsPerSec = 1e9;
 // No counted flow is sparser than this (it would fail the activity share), so a gap estimate
 // beyond it is noise; the cap keeps silence limits bounded.
 constexpr double kMaxTypicalGapSeconds = 5.0;
+// A paced flow's own packet minimum: a client every 2-4 s has sent only a handful when it
+// should count.
+constexpr uint64_t kPacedMinPackets = 3;
 
 double seconds_since(uint64_t then_ns, uint64_t now_ns) {
   return now_ns > then_ns ? static_cast<double>(now_ns - then_ns) / kNsPerSec : 0.0;
@@ -58,6 +61,7 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
   // The window is the recent whole seconds, but never more than the flow has lived: a young
   // flow is judged on the seconds it has had.
   uint64_t now_sec = now_ns / FLOWLENS_NS_PER_SEC;
+  uint64_t born_sec = v.first_ns / FLOWLENS_NS_PER_SEC;
   uint64_t first_sec = std::max<uint64_t>(v.first_ns, since_ns) / FLOWLENS_NS_PER_SEC;
   uint64_t lived = now_sec > first_sec ? now_sec - first_sec : 0;
   auto share = [&](uint32_t window) {
@@ -68,40 +72,83 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
   f.active_share = share(cfg.qualify_window_seconds);
   // No whole second yet since the window's start is no evidence of sparseness.
   f.sustain_share = lived ? share(cfg.sustain_window_seconds) : 1.0;
+  // The pace is judged on the whole recent history, a stall or a pause included: a slow game
+  // resumed after one still has the shape it had.
+  f.window = static_cast<uint32_t>(
+      std::min<uint64_t>(now_sec > born_sec ? now_sec - born_sec : 0,
+                         std::min(cfg.sustain_window_seconds, kMaxQualifyWindowSeconds)));
+  if (f.window) {
+    uint64_t mask = f.window >= 64 ? ~0ULL : (1ULL << f.window) - 1;
+    uint64_t cin = bits_at(in, now_sec - 1);
+    uint64_t cout = bits_at(out, now_sec - 1);
+    // Bit i+1 is the second before bit i: a reply that crosses a second boundary is no lead.
+    f.client_seconds = static_cast<uint32_t>(std::popcount(cin & mask));
+    f.server_led_seconds = static_cast<uint32_t>(std::popcount(cout & ~cin & ~(cin >> 1) & mask));
+  }
   return f;
 }
 
-Reason qualify(const FlowView& f, const EstimatorConfig& cfg) {
+PacedBar paced_bar(bool server_is_paced, const EstimatorConfig& cfg) {
+  if (!server_is_paced) return {cfg.paced_min_seconds, cfg.paced_min_server_led_seconds};
+  return {cfg.paced_min_seconds / 2,
+          cfg.paced_min_server_led_seconds > 1 ? cfg.paced_min_server_led_seconds - 1 : 1};
+}
+
+bool paced_exchange(const FlowView& f, const PacedBar& bar, const EstimatorConfig& cfg) {
+  return f.window > 0 && f.window >= bar.min_window && f.server_led_seconds >= bar.min_server_led &&
+         f.client_seconds * cfg.paced_max_client_gap_seconds >= f.window;
+}
+
+Reason qualify(const FlowView& f, const EstimatorConfig& cfg, const PacedBar& bar) {
   if (f.closed) return Reason::kTcpClosed;
   if (f.packets_in == 0 || f.packets_out == 0) return Reason::kOneWay;
   if (f.query_share > cfg.max_query_share) return Reason::kQueryDominated;
-  if (f.packets_in < cfg.min_packets_each_way || f.packets_out < cfg.min_packets_each_way)
-    return Reason::kTooFewPackets;
+  const bool paced = paced_exchange(f, bar, cfg);
+  const uint64_t min_pk =
+      paced ? std::min(kPacedMinPackets, cfg.min_packets_each_way) : cfg.min_packets_each_way;
+  if (f.packets_in < min_pk || f.packets_out < min_pk) return Reason::kTooFewPackets;
   if (f.age < cfg.min_session_seconds) return Reason::kTooShort;
   if (f.reply_ratio < cfg.min_reply_ratio) return Reason::kFewReplies;
-  if (f.client_silence >= cfg.client_silence_seconds) return Reason::kClientSilent;
-  if (f.client_silence >= cfg.both_silence_seconds && f.server_silence >= cfg.both_silence_seconds)
-    return Reason::kBothSilent;
+  // A flow that starts to count must be talking now, at its own pace: a client gone quiet while
+  // the server sends on (roamed away, crashed) must not qualify on the server's lead.
+  double gap = f.client_seconds ? static_cast<double>(f.window) / f.client_seconds : 0.0;
+  gap = std::min(gap, kMaxTypicalGapSeconds);
+  if (f.client_silence >= std::max(cfg.both_silence_seconds, 2 * gap)) return Reason::kClientSilent;
+  double both = std::max(cfg.both_silence_seconds, cfg.silence_gap_factor * gap);
+  if (f.client_silence >= both && f.server_silence >= both) return Reason::kBothSilent;
   // The long window too: a poller with a long sparse history is not a player because it happened
   // to be busy for a few seconds.
-  if (f.active_share < cfg.min_active_share || f.sustain_share < cfg.min_sustain_share)
-    return Reason::kSparse;
-  return Reason::kSustainedExchange;
+  if (f.active_share >= cfg.min_active_share && f.sustain_share >= cfg.min_sustain_share)
+    return Reason::kSustainedExchange;
+  return paced ? Reason::kPacedExchange : Reason::kSparse;
 }
 
-SilenceLimits silence_limits(double client_packets_per_second, const EstimatorConfig& cfg) {
+SilenceLimits silence_limits(double client_packets_per_second, double known_stall,
+                             const EstimatorConfig& cfg) {
   double gap = client_packets_per_second > 0 ? 1.0 / client_packets_per_second : 0.0;
-  gap = std::min(gap, kMaxTypicalGapSeconds) * cfg.silence_gap_factor;
-  return {std::max(cfg.client_silence_seconds, gap), std::max(cfg.both_silence_seconds, gap)};
+  gap = std::min(gap, kMaxTypicalGapSeconds);
+  double stall = std::max(cfg.client_silence_seconds,
+                          std::min(cfg.stall_hold_seconds, cfg.stall_hold_factor * known_stall));
+  // A silence of `stall` seconds shows as that plus the gap before the next packet.
+  return {stall + gap, std::max(cfg.both_silence_seconds, gap * cfg.silence_gap_factor)};
+}
+
+bool sustained(const FlowView& f, const EstimatorConfig& cfg) {
+  if (f.sustain_share >= cfg.min_sustain_share) return true;
+  // A slow game, or a stall, in which the server keeps sending on its own; how long the client
+  // may stay away is the silence limits' business.
+  return f.server_led_seconds > 0;
 }
 
 Reason continue_session(const FlowView& f, const SilenceLimits& lim, const EstimatorConfig& cfg) {
   if (f.closed) return Reason::kTcpClosed;
   if (f.client_silence >= lim.client) return Reason::kClientSilent;
   if (f.client_silence >= lim.both && f.server_silence >= lim.both) return Reason::kBothSilent;
-  if (f.sustain_share < cfg.min_sustain_share) return Reason::kSparse;
+  const bool dense = f.sustain_share >= cfg.min_sustain_share;
+  if (!dense && f.server_led_seconds == 0) return Reason::kSparse;
   // Only for the explanation: "holding" once the quiet is longer than ordinary packet gaps.
-  return f.client_silence * 2 > lim.both ? Reason::kHolding : Reason::kSustainedExchange;
+  if (f.client_silence * 2 > lim.both) return Reason::kHolding;
+  return dense ? Reason::kSustainedExchange : Reason::kPacedExchange;
 }
 
 bool can_take_over(const FlowView& f, const EstimatorConfig& cfg) {

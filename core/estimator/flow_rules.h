@@ -18,8 +18,14 @@ struct FlowView {
   double server_silence = 0;  // seconds since the server's last packet (age if it never sent)
   double active_share = 0;    // share of the recent window's seconds where both sides sent
   double sustain_share = 0;   // the same over the longer sustain window
-  double query_share = 0;     // query packets / client packets
-  double reply_ratio = 0;     // server packets / client packets
+  // Over the sustain window (capped by age, not by since_ns): its length, the seconds in which the
+  // client sent, and the seconds in which the server sent while the client sent nothing then or
+  // the second before.
+  uint32_t window = 0;
+  uint32_t client_seconds = 0;
+  uint32_t server_led_seconds = 0;
+  double query_share = 0;  // query packets / client packets
+  double reply_ratio = 0;  // server packets / client packets
   uint64_t packets_in = 0;
   uint64_t packets_out = 0;
   bool closed = false;  // TCP FIN or RST seen
@@ -34,18 +40,36 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
 // directions sent a packet.
 uint32_t both_active_seconds(const flowlens_flow_value& v, uint64_t now_sec, uint32_t n);
 
-// Whether an uncounted flow shows a player: Reason::kSustainedExchange, or the first rule it fails.
-Reason qualify(const FlowView& f, const EstimatorConfig& cfg);
+// How much history the paced test wants: less on a server whose players are paced already.
+struct PacedBar {
+  double min_window = 0;
+  uint32_t min_server_led = 0;
+};
+PacedBar paced_bar(bool server_is_paced, const EstimatorConfig& cfg);
+
+// A slow-ticking game's shape over the sustain window: the client keeps sending (at least once per
+// paced_max_client_gap_seconds on average) and the server sends on its own, not only in answer.
+bool paced_exchange(const FlowView& f, const PacedBar& bar, const EstimatorConfig& cfg);
+
+// Whether an uncounted flow shows a player: Reason::kSustainedExchange (busy every second),
+// Reason::kPacedExchange (a slow-ticking game), or the first rule it fails.
+Reason qualify(const FlowView& f, const EstimatorConfig& cfg, const PacedBar& bar);
 
 // Silence limits of a counted session, stretched for slow-ticking flows.
 struct SilenceLimits {
   double client = 0;
   double both = 0;
 };
-SilenceLimits silence_limits(double client_packets_per_second, const EstimatorConfig& cfg);
+// `known_stall`: the longest stall the client or its server's players came back from (seconds).
+SilenceLimits silence_limits(double client_packets_per_second, double known_stall,
+                             const EstimatorConfig& cfg);
 
-// Whether a counted session goes on: kSustainedExchange / kHolding, or kTcpClosed,
-// kClientSilent, kBothSilent, kSparse when it ends now.
+// Whether a counted session still has a game's shape: both sides busy in enough seconds of the
+// sustain window, or the server sending on its own in some of them (a slow game, a lag stall).
+bool sustained(const FlowView& f, const EstimatorConfig& cfg);
+
+// Whether a counted session goes on: kSustainedExchange / kPacedExchange / kHolding, or
+// kTcpClosed, kClientSilent, kBothSilent, kSparse when it ends now.
 Reason continue_session(const FlowView& f, const SilenceLimits& lim, const EstimatorConfig& cfg);
 
 // Whether a young, not yet qualified flow looks enough like a game session to take over the

@@ -22,24 +22,45 @@ constexpr size_t kMinPausedSessions = 3;
 }  // namespace
 
 void Estimator::resolve_pauses(uint64_t now_ns) {
-  for (auto& st : per_server_) {
-    if (st.pending.empty()) continue;
+  for (uint32_t srv = 0; srv < per_server_.size(); ++srv) {
+    auto& st = per_server_[srv];
+    auto& mem = memory_[srv];
+    if (st.pending.empty()) {
+      mem.pause_out_ns = 0;
+      continue;
+    }
     uint64_t lo = ~0ULL, hi = 0;
     for (const auto& p : st.pending) {
       uint64_t last = p.rec->value.dir[FLOWLENS_DIR_OUT].last_ns;
       lo = std::min(lo, last);
       hi = std::max(hi, last);
     }
-    bool paused = st.pending.size() >= kMinPausedSessions &&
-                  st.pending.size() == st.counted.size() && hi - lo <= kPauseSpreadNs;
-    if (paused) continue;  // held: counted, explained as server_paused
+    // A pause begins when every counted session goes quiet at once. It then lasts for the
+    // sessions it caught even while others count again: players back from the load, or
+    // reconnected from a new port, must not end it for those still loading.
+    if (st.pending.size() >= kMinPausedSessions && st.pending.size() == st.counted.size() &&
+        hi - lo <= kPauseSpreadNs)
+      mem.pause_out_ns = hi;
+    bool held_any = false;
     for (const auto& p : st.pending) {
+      uint64_t last = p.rec->value.dir[FLOWLENS_DIR_OUT].last_ns;
+      if (mem.pause_out_ns != 0 && last + kPauseSpreadNs >= mem.pause_out_ns &&
+          last <= mem.pause_out_ns + kPauseSpreadNs) {
+        // Held: counted, explained as server_paused; a player reconnecting from a new port
+        // takes its session over.
+        held_any = true;
+        st.sources.push_back({p.rec, p.decision});
+        // When the traffic returns, its activity is judged from then on, not over the pause.
+        sessions_.find(p.rec->key)->second.active_since_ns = now_ns;
+        continue;
+      }
       Session& s = sessions_.find(p.rec->key)->second;
-      end_session(s, *p.rec, p.why, p.sustain_share, now_ns);
+      end_session(s, *p.rec, p.why, p.busy, now_ns);
       st.counted.erase(std::find(st.counted.begin(), st.counted.end(), p.rec));
       st.sources.push_back({p.rec, p.decision});
       if (p.decision >= 0) decisions_[p.decision].reason = p.why;
     }
+    if (!held_any) mem.pause_out_ns = 0;
   }
 }
 

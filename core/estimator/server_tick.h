@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <utility>
 #include <vector>
 
@@ -25,12 +24,13 @@ struct PendingEnd {
   const model::FlowRecord* rec = nullptr;
   int64_t decision = -1;
   Reason why = Reason::kBothSilent;
-  double sustain_share = 0;
+  bool busy = false;
 };
 
 struct ServerTick {
   uint64_t bytes = 0;
-  uint64_t oldest_first_ns = std::numeric_limits<uint64_t>::max();
+  uint32_t paced = 0;  // counted sessions with a slow client pace
+  double stall = 0;    // longest stall any counted session came back from
   std::vector<const model::FlowRecord*> counted;
   // Handover: sessions whose client went quiet (or ended by silence lately), with the index of
   // their decision, and the young flows that could be the same player at a new endpoint.
@@ -40,12 +40,25 @@ struct ServerTick {
 
   void clear() {
     bytes = 0;
-    oldest_first_ns = std::numeric_limits<uint64_t>::max();
+    paced = 0;
+    stall = 0;
     counted.clear();
     sources.clear();
     takers.clear();
     pending.clear();
   }
+};
+
+}  // namespace flowlens::estimator
+
+namespace flowlens::estimator {
+
+// What the estimator remembers about one server from tick to tick.
+struct ServerMemory {
+  uint64_t added_ns = 0;       // first tick that saw it; 0 = not yet ticked
+  uint64_t pause_out_ns = 0;   // the server's last packet before a pause still held; 0 = none
+  uint32_t paced_players = 0;  // counted sessions with a slow pace at the last tick
+  double stall_seconds = 0;    // longest stall its counted players came back from, last tick
 };
 
 }  // namespace flowlens::estimator

@@ -15,12 +15,13 @@ struct Session {
   uint64_t since_ns = 0;         // when the player's session began (kept across handovers)
   uint64_t ended_ns = 0;         // 0 while counted
   uint64_t active_since_ns = 0;  // start of the current counted stretch (sustain window floor)
-  double share_at_end = 0;       // sustain share when it ended: resume only what was busy
+  bool busy_at_end = false;      // had a game's shape when it ended: resume only that
   uint64_t in_at_end = 0;        // client packets when it ended: resume needs new ones
   uint64_t out_at_end = 0;       // server packets when it ended
   uint64_t prev_in = 0;          // client packets at the last tick they grew
   uint64_t prev_in_last_ns = 0;  // client's last packet time at that tick
   double in_rate = 0;            // client packets/s, smoothed over the ticks where the client sent
+  double longest_stall = 0;      // longest client silence it came back from while counted (s)
   flowlens_flow_key other{};     // the endpoint it handed over to / took over from
   uint32_t seen_tick = 0;        // last tick its record was present
   Reason reason = Reason::kSustainedExchange;

@@ -54,19 +54,37 @@ const RuleCase kCases[] = {
      [](FlowHistory& f) { f.both(0, 10, 20).flag(FLOWLENS_DIR_IN, 10.0, FLOWLENS_TCP_RST); }, 11,
      11, 0, Reason::kTcpClosed, true},
     {"a quiet client is held while the silence is shorter than the limit",
-     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 40, 30); }, 3, 14, 1,
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 40, 30); }, 3, 17, 1,
      Reason::kHolding},
     {"a client silent while the server keeps sending is gone after client_silence_seconds",
-     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 40, 30); }, 16, 40, 0,
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 40, 30); }, 19, 40, 0,
      Reason::kClientSilent},
     {"both sides silent ends a session after both_silence_seconds",
      [](FlowHistory& f) { f.both(0, 10, 30); }, 13, 13, 0, Reason::kBothSilent},
     {"a lag stall (client quiet 3 s, server sending) keeps the player",
      [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 13, 30).both(13, 30, 30); },
      3, 30, 1, Reason::kSustainedExchange},
-    {"an ended endpoint that talks again counts again at once (long stall)",
-     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 17, 30).both(17, 30, 30); },
-     18, 30, 1, Reason::kResumed},
+    {"a link that stalled 7 s before is held through a 15 s stall (bad Wi-Fi, mobile)",
+     [](FlowHistory& f) {
+       f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 17, 30).both(17, 40, 30);
+       f.send(FLOWLENS_DIR_OUT, 40, 55, 30).both(55, 80, 30);
+     },
+     3, 80, 1, Reason::kSustainedExchange},
+    {"a first 15 s stall drops the player after client_silence_seconds, back at once after it",
+     [](FlowHistory& f) { f.both(0, 20, 30).send(FLOWLENS_DIR_OUT, 20, 35, 30).both(35, 60, 30); },
+     36, 60, 1, Reason::kResumed},
+    {"a slow-ticking game (one packet in 3 s) that stalled 6 s is held through a 15 s stall",
+     [](FlowHistory& f) {
+       f.send(FLOWLENS_DIR_OUT, 2.0, 110, 1.0 / 3);  // server updates throughout
+       f.send(FLOWLENS_DIR_IN, 0, 30, 1.0 / 3).send(FLOWLENS_DIR_OUT, 0.05, 30, 1.0 / 3);
+       // Silent from 27 s to 36 s (after the 3 s gap, a 6 s stall), then from 57 s to 72 s.
+       f.send(FLOWLENS_DIR_IN, 36, 60, 1.0 / 3).send(FLOWLENS_DIR_OUT, 36.05, 60, 1.0 / 3);
+       f.send(FLOWLENS_DIR_IN, 72, 110, 1.0 / 3).send(FLOWLENS_DIR_OUT, 72.05, 110, 1.0 / 3);
+     },
+     15, 110, 1, Reason::kPacedExchange},
+    {"an ended endpoint that talks again counts again at once (stall past the limit)",
+     [](FlowHistory& f) { f.both(0, 10, 30).send(FLOWLENS_DIR_OUT, 10, 30, 30).both(30, 40, 30); },
+     31, 40, 1, Reason::kResumed},
     {"players silent both ways for 20 s (a map change) count again as soon as traffic returns",
      [](FlowHistory& f) { f.both(0, 30, 30).both(50, 80, 30); }, 51, 80, 1, Reason::kResumed},
     {"a player that stalls just after joining counts again once it plays on",
@@ -80,6 +98,30 @@ const RuleCase kCases[] = {
        for (int k = 0; k < 20; ++k) f.both(10 + 3 * k, 10.3 + 3 * k, 20);
      },
      40, 70, 0, Reason::kSparse, false, false},
+    {"a slow-ticking game (client every 3 s, answered, server updates between) counts within 15 s",
+     [](FlowHistory& f) {
+       f.both(0, 0.2, 20);  // connect
+       f.send(FLOWLENS_DIR_IN, 0.5, 120, 1.0 / 3).send(FLOWLENS_DIR_OUT, 0.55, 120, 1.0 / 3);
+       f.send(FLOWLENS_DIR_OUT, 2.0, 120, 1.0 / 3);
+     },
+     15, 120, 1, Reason::kPacedExchange},
+    {"a slow-ticking game's client gone while the server sends on leaves within 30 s",
+     [](FlowHistory& f) {
+       f.both(0, 0.2, 20);
+       f.send(FLOWLENS_DIR_IN, 0.5, 60, 1.0 / 3).send(FLOWLENS_DIR_OUT, 0.55, 60, 1.0 / 3);
+       f.send(FLOWLENS_DIR_OUT, 2.0, 120, 1.0 / 3);
+     },
+     90, 120, 0, Reason::kClientSilent},
+    {"a poller answered every 2 s never counts, however long it polls",
+     [](FlowHistory& f) {
+       f.send(FLOWLENS_DIR_IN, 0, 300, 0.5).send(FLOWLENS_DIR_OUT, 0.03, 300, 0.5);
+     },
+     1, 300, 0, Reason::kSparse},
+    {"a poller answered every 2 s with a reply crossing a second boundary never counts",
+     [](FlowHistory& f) {
+       f.send(FLOWLENS_DIR_IN, 0.98, 300, 0.5).send(FLOWLENS_DIR_OUT, 1.02, 300, 0.5);
+     },
+     1, 300, 0, Reason::kSparse},
     {"an old sparse poller busy for a few seconds does not count",
      [](FlowHistory& f) {
        for (int k = 0; k < 10; ++k) f.both(3 * k, 3 * k + 0.3, 20);
