@@ -188,6 +188,10 @@ void Estimator::judge_session(const model::FlowRecord& r, Session& s, uint32_t s
     s.prev_in_last_ns = in.last_ns;
   }
 
+  // A paced session's lead shows only now and then (a TCP client acknowledges every update).
+  if (f.server_led) s.led_ns = now_ns;
+  f.server_led = s.led_ns != 0 && now_ns - s.led_ns <= ns(cfg_.sustain_window_seconds);
+
   int64_t idx = record ? static_cast<int64_t>(decisions_.size()) : -1;
   Reason shown;
   if (s.counted) {

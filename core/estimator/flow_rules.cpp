@@ -16,6 +16,13 @@ constexpr double kMaxTypicalGapSeconds = 5.0;
 // A paced flow's own packet minimum: a client every 2-4 s has sent only a handful when it
 // should count.
 constexpr uint64_t kPacedMinPackets = 3;
+// A server that sent at least this many packets, this many times what it was sent, has pushed
+// state on its own (a join's download), not answered a poller.
+constexpr uint64_t kStreamedMinPackets = 20;
+constexpr uint64_t kStreamedReplyRatio = 3;
+// A server packet this long after the client's last one is no answer (round trips are far
+// shorter): the server sent on its own.
+constexpr double kServerLeadSeconds = 0.5;
 
 double seconds_since(uint64_t then_ns, uint64_t now_ns) {
   return now_ns > then_ns ? static_cast<double>(now_ns - then_ns) / kNsPerSec : 0.0;
@@ -30,6 +37,13 @@ uint64_t bits_at(const flowlens_dir_counters& d, uint64_t ref) {
   }
   uint64_t shift = d.active_sec - ref;
   return shift >= FLOWLENS_ACTIVITY_SECONDS ? 0 : d.active_bits >> shift;
+}
+
+// The client's typical gap as its activity bits show it: window seconds per active second, for a
+// client idle in more than a third of them; 0 for a busier one (whole seconds cannot tell its gap).
+double client_gap(const FlowView& f) {
+  if (f.client_seconds == 0 || 3 * f.client_seconds >= 2 * f.window) return 0.0;
+  return std::min(static_cast<double>(f.window) / f.client_seconds, kMaxTypicalGapSeconds);
 }
 
 }  // namespace
@@ -77,6 +91,8 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
   f.window = static_cast<uint32_t>(
       std::min<uint64_t>(now_sec > born_sec ? now_sec - born_sec : 0,
                          std::min(cfg.sustain_window_seconds, kMaxQualifyWindowSeconds)));
+  if (in.packets && out.last_ns > in.last_ns)
+    f.server_lead = static_cast<double>(out.last_ns - in.last_ns) / kNsPerSec;
   if (f.window) {
     uint64_t mask = f.window >= 64 ? ~0ULL : (1ULL << f.window) - 1;
     uint64_t cin = bits_at(in, now_sec - 1);
@@ -85,6 +101,7 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
     f.client_seconds = static_cast<uint32_t>(std::popcount(cin & mask));
     f.server_led_seconds = static_cast<uint32_t>(std::popcount(cout & ~cin & ~(cin >> 1) & mask));
   }
+  f.server_led = f.server_led_seconds > 0 || f.server_lead >= kServerLeadSeconds;
   return f;
 }
 
@@ -95,8 +112,15 @@ PacedBar paced_bar(bool server_is_paced, const EstimatorConfig& cfg) {
 }
 
 bool paced_exchange(const FlowView& f, const PacedBar& bar, const EstimatorConfig& cfg) {
-  return f.window > 0 && f.window >= bar.min_window && f.server_led_seconds >= bar.min_server_led &&
-         f.client_seconds * cfg.paced_max_client_gap_seconds >= f.window;
+  if (f.window == 0 || f.window < bar.min_window ||
+      f.client_seconds * cfg.paced_max_client_gap_seconds < f.window)
+    return false;
+  // The server streamed to it (a join's map or state download): many more packets than it was
+  // sent, which no one-answer-per-request poller gets.
+  bool streamed =
+      f.packets_out >= kStreamedMinPackets && f.packets_out >= kStreamedReplyRatio * f.packets_in;
+  return f.server_led_seconds >= bar.min_server_led || f.server_lead >= kServerLeadSeconds ||
+         streamed;
 }
 
 Reason qualify(const FlowView& f, const EstimatorConfig& cfg, const PacedBar& bar) {
@@ -111,8 +135,7 @@ Reason qualify(const FlowView& f, const EstimatorConfig& cfg, const PacedBar& ba
   if (f.reply_ratio < cfg.min_reply_ratio) return Reason::kFewReplies;
   // A flow that starts to count must be talking now, at its own pace: a client gone quiet while
   // the server sends on (roamed away, crashed) must not qualify on the server's lead.
-  double gap = f.client_seconds ? static_cast<double>(f.window) / f.client_seconds : 0.0;
-  gap = std::min(gap, kMaxTypicalGapSeconds);
+  double gap = client_gap(f);
   if (f.client_silence >= std::max(cfg.both_silence_seconds, 2 * gap)) return Reason::kClientSilent;
   double both = std::max(cfg.both_silence_seconds, cfg.silence_gap_factor * gap);
   if (f.client_silence >= both && f.server_silence >= both) return Reason::kBothSilent;
@@ -137,15 +160,17 @@ bool sustained(const FlowView& f, const EstimatorConfig& cfg) {
   if (f.sustain_share >= cfg.min_sustain_share) return true;
   // A slow game, or a stall, in which the server keeps sending on its own; how long the client
   // may stay away is the silence limits' business.
-  return f.server_led_seconds > 0;
+  return f.server_led;
 }
 
 Reason continue_session(const FlowView& f, const SilenceLimits& lim, const EstimatorConfig& cfg) {
   if (f.closed) return Reason::kTcpClosed;
   if (f.client_silence >= lim.client) return Reason::kClientSilent;
-  if (f.client_silence >= lim.both && f.server_silence >= lim.both) return Reason::kBothSilent;
+  // Over a slow stretch the client's own recent pace can be slower than its smoothed rate says.
+  double both = std::max(lim.both, cfg.silence_gap_factor * client_gap(f));
+  if (f.client_silence >= both && f.server_silence >= both) return Reason::kBothSilent;
   const bool dense = f.sustain_share >= cfg.min_sustain_share;
-  if (!dense && f.server_led_seconds == 0) return Reason::kSparse;
+  if (!dense && !f.server_led) return Reason::kSparse;
   // Only for the explanation: "holding" once the quiet is longer than ordinary packet gaps.
   if (f.client_silence * 2 > lim.both) return Reason::kHolding;
   return dense ? Reason::kSustainedExchange : Reason::kPacedExchange;

@@ -24,6 +24,12 @@ struct FlowView {
   uint32_t window = 0;
   uint32_t client_seconds = 0;
   uint32_t server_led_seconds = 0;
+  // The server's last packet came this long after the client's last one: an answer comes within
+  // a round trip, so a longer lead is the server sending on its own (0 when the client was later).
+  double server_lead = 0;
+  // Either of the two above shows the server sending on its own; a counted session also
+  // remembers having seen it within the sustain window (estimator.cpp).
+  bool server_led = false;
   double query_share = 0;  // query packets / client packets
   double reply_ratio = 0;  // server packets / client packets
   uint64_t packets_in = 0;

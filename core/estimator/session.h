@@ -21,9 +21,11 @@ struct Session {
   uint64_t prev_in = 0;          // client packets at the last tick they grew
   uint64_t prev_in_last_ns = 0;  // client's last packet time at that tick
   double in_rate = 0;            // client packets/s, smoothed over the ticks where the client sent
-  double longest_stall = 0;      // longest client silence it came back from while counted (s)
-  flowlens_flow_key other{};     // the endpoint it handed over to / took over from
-  uint32_t seen_tick = 0;        // last tick its record was present
+  double longest_stall = 0;
+  uint64_t led_ns = 0;        // last tick that saw the server send to it on its own      // longest
+                              // client silence it came back from while counted (s)
+  flowlens_flow_key other{};  // the endpoint it handed over to / took over from
+  uint32_t seen_tick = 0;     // last tick its record was present
   Reason reason = Reason::kSustainedExchange;
   bool counted = true;
   bool consumed = false;  // ended and already taken over: cannot hand over twice

@@ -18,12 +18,8 @@ from scenarios import SCENARIOS  # noqa: E402
 
 # scenario -> why the shipped estimator misses a bound on it today.
 EXPECTED_TO_FAIL = {
-    "slow_tick": "players sending every 2-4 s never qualify: the activity test wants both sides in "
-                 "75% of the last 5 s",
     "monitors": "pollers once a second with GameSpy v1/v2/v3 queries and RakNet pings count as "
                 "players: only FF FF FF FF payloads are taken for queries",
-    "lossy_links": "stalls over 5 s drop the player until it talks again, and a slow player losing "
-                   "15% of its packets may fail the activity test for minutes (bias below -0.15)",
 }
 
 

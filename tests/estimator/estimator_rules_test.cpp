@@ -105,6 +105,13 @@ const RuleCase kCases[] = {
        f.send(FLOWLENS_DIR_OUT, 2.0, 120, 1.0 / 3);
      },
      15, 120, 1, Reason::kPacedExchange},
+    {"a turn-based game over TCP (every update acknowledged) counts after its join download",
+     [](FlowHistory& f) {
+       f.both(0, 0.2, 20).send(FLOWLENS_DIR_OUT, 0.2, 0.6, 100);  // login, then 40 packets of state
+       f.send(FLOWLENS_DIR_IN, 1, 120, 1.0 / 3).send(FLOWLENS_DIR_OUT, 1.05, 120, 1.0 / 3);
+       f.send(FLOWLENS_DIR_OUT, 2.5, 120, 1.0 / 3).send(FLOWLENS_DIR_IN, 2.55, 120, 1.0 / 3);
+     },
+     15, 120, 1, Reason::kPacedExchange, true, false},
     {"a slow-ticking game's client gone while the server sends on leaves within 30 s",
      [](FlowHistory& f) {
        f.both(0, 0.2, 20);
