@@ -75,7 +75,9 @@ def main():
                 if c.wait(PLAY_SECONDS + 20) != 0:
                     failures.append(f"client failed: {c.stderr.read()}")
             left = time.monotonic()
-            time.sleep(25)  # players have left: the estimate must fall to zero
+            # Players have left, every one in the same second: the estimator holds them as for a
+            # map load (server_pause_hold_seconds, 30 s), then the estimate must fall to zero.
+            time.sleep(35)
 
             steady = reader.between(start + 15, start + PLAY_SECONDS - 2)
             for sid, want in EXPECT.items():
@@ -84,10 +86,10 @@ def main():
                 print(f"{sid}: expected {want} players while playing, ticks: {got}")
                 if not got or good < 0.9 * len(got):
                     failures.append(f"{sid}: expected {want} players on >=90% of steady ticks, got {got}")
-            after = reader.between(left + 20, left + 25)
+            after = reader.between(left + 31, left + 35)
             print(f"after leaving: {after}")
             if not after or any(c.get(sid) != 0 for c in after for sid in EXPECT):
-                failures.append(f"players did not drop to 0 within 20 s of leaving: {after}")
+                failures.append(f"players did not drop to 0 within 31 s of leaving: {after}")
             if reader.bad:
                 failures.append(f"non-JSON lines on stdout: {reader.bad[:3]}")
         finally:
