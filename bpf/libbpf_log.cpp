@@ -44,6 +44,9 @@ int print_to_spdlog(libbpf_print_level level, const char* format, va_list args) 
   for (auto expected : kExpectedWarnings)
     if (text.find(expected) != std::string_view::npos) lvl = spdlog::level::debug;
   if (!spdlog::default_logger_raw()->should_log(lvl)) return n;
+  // Most of libbpf's own messages already start with its name; say it once.
+  constexpr std::string_view kPrefix = "libbpf: ";
+  if (text.substr(0, kPrefix.size()) == kPrefix) text.remove_prefix(kPrefix.size());
   spdlog::log(lvl, "libbpf: {}", text);
   return n;
 }

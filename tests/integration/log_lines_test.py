@@ -66,6 +66,8 @@ def main():
                 libbpf = "<7>libbpf: " if journal else " debug libbpf: "
                 if not any(libbpf in line for line in lines):
                     failures.append(f"{form}: no libbpf debug line ({libbpf!r}) in: {lines[:10]}")
+                if any("libbpf: libbpf:" in line for line in lines):
+                    failures.append(f"{form}: libbpf named twice in a line")
                 tick = "<6>players: " if journal else " info players: "
                 if not any(line.startswith(tick) if journal else tick in line for line in lines):
                     failures.append(f"{form}: no tick line ({tick!r}) in: {lines[-10:]}")
