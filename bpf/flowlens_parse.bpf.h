@@ -110,15 +110,14 @@ static __always_inline int flowlens_parse_icmp6(void* l4, void* end, struct flow
 }
 
 /* Remembers where a client's payload starts, for flowlens_classify() once the port is known to be
- * watched (classifying every packet would tax unwatched traffic). */
-static __always_inline void flowlens_note_payload(void* data, void* payload,
-                                                  struct flowlens_pkt* pkt) {
-  __u64 off = payload - data;
+ * watched (classifying every packet would tax unwatched traffic). The offset is counted, not
+ * taken as a pointer difference, which a loader with CAP_BPF alone may not compute. */
+static __always_inline void flowlens_note_payload(__u32 off, struct flowlens_pkt* pkt) {
   if (off <= FLOWLENS_MAX_PAYLOAD_OFF) pkt->payload_off = off;
 }
 
 /* Client-side L4 ports and flags; `l4` has been checked against nothing yet. */
-static __always_inline int flowlens_parse_l4(void* data, void* l4, void* end, __u8 proto, int dir,
+static __always_inline int flowlens_parse_l4(void* l4, __u32 l4_off, void* end, __u8 proto, int dir,
                                              struct flowlens_pkt* pkt) {
   __be16 sport, dport;
 
@@ -128,7 +127,7 @@ static __always_inline int flowlens_parse_l4(void* data, void* l4, void* end, __
     sport = udp->source;
     dport = udp->dest;
     if (dir == FLOWLENS_DIR_IN) {
-      flowlens_note_payload(data, udp + 1, pkt);
+      flowlens_note_payload(l4_off + sizeof(*udp), pkt);
       __u16 len = bpf_ntohs(udp->len);
       pkt->payload_len = len > sizeof(*udp) ? len - sizeof(*udp) : 0;
     }
@@ -139,7 +138,7 @@ static __always_inline int flowlens_parse_l4(void* data, void* l4, void* end, __
     dport = tcp->dest;
     pkt->tcp_flags = ((__u8*)tcp)[13];
     if (dir == FLOWLENS_DIR_IN && tcp->doff >= 5)
-      flowlens_note_payload(data, l4 + tcp->doff * 4, pkt);
+      flowlens_note_payload(l4_off + tcp->doff * 4, pkt);
   } else if (proto == IPPROTO_ICMP && dir == FLOWLENS_DIR_OUT) {
     return flowlens_parse_icmp4(l4, end, pkt);
   } else if (proto == IPPROTO_ICMPV6 && dir == FLOWLENS_DIR_OUT) {
@@ -153,7 +152,7 @@ static __always_inline int flowlens_parse_l4(void* data, void* l4, void* end, __
   return FLOWLENS_PARSE_OK;
 }
 
-static __always_inline int flowlens_parse_ipv4(void* data, void* l3, void* end, int dir,
+static __always_inline int flowlens_parse_ipv4(void* l3, __u32 l3_off, void* end, int dir,
                                                struct flowlens_pkt* pkt) {
   struct iphdr* ip = l3;
   if ((void*)(ip + 1) > end) return FLOWLENS_PARSE_SHORT;
@@ -164,15 +163,16 @@ static __always_inline int flowlens_parse_ipv4(void* data, void* l3, void* end, 
   __u32* addr = (__u32*)pkt->key.client_addr;
   addr[2] = bpf_htonl(0x0000ffff); /* v4-mapped ::ffff:a.b.c.d */
   addr[3] = dir == FLOWLENS_DIR_IN ? ip->saddr : ip->daddr;
-  return flowlens_parse_l4(data, l3 + ip->ihl * 4, end, ip->protocol, dir, pkt);
+  return flowlens_parse_l4(l3 + ip->ihl * 4, l3_off + ip->ihl * 4, end, ip->protocol, dir, pkt);
 }
 
-static __always_inline int flowlens_parse_ipv6(void* data, void* l3, void* end, int dir,
+static __always_inline int flowlens_parse_ipv6(void* l3, __u32 l3_off, void* end, int dir,
                                                struct flowlens_pkt* pkt) {
   struct ipv6hdr* ip6 = l3;
   if ((void*)(ip6 + 1) > end) return FLOWLENS_PARSE_SHORT;
   __u8 next = ip6->nexthdr;
   void* cur = ip6 + 1;
+  __u32 cur_off = l3_off + sizeof(*ip6);
 
 #pragma unroll
   for (int i = 0; i < FLOWLENS_MAX_IPV6_EXT; i++) {
@@ -183,6 +183,7 @@ static __always_inline int flowlens_parse_ipv6(void* data, void* l3, void* end, 
       if (frag->frag_off & bpf_htons(FLOWLENS_IP6_OFFSET)) return FLOWLENS_PARSE_SKIP;
       next = frag->nexthdr;
       cur = frag + 1;
+      cur_off += sizeof(*frag);
     } else if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS ||
                next == IPPROTO_AH) {
       struct ipv6_opt_hdr* opt = cur;
@@ -191,12 +192,13 @@ static __always_inline int flowlens_parse_ipv6(void* data, void* l3, void* end, 
       __u32 len = next == IPPROTO_AH ? ((__u32)opt->hdrlen + 2) * 4 : ((__u32)opt->hdrlen + 1) * 8;
       next = opt->nexthdr;
       cur += len;
+      cur_off += len;
     } else {
       return FLOWLENS_PARSE_SKIP;
     }
   }
   __builtin_memcpy(pkt->key.client_addr, dir == FLOWLENS_DIR_IN ? &ip6->saddr : &ip6->daddr, 16);
-  return flowlens_parse_l4(data, cur, end, next, dir, pkt);
+  return flowlens_parse_l4(cur, cur_off, end, next, dir, pkt);
 }
 
 /* Fills `pkt` from the frame; one parser per header, each returning at its first failed check. */
@@ -208,6 +210,7 @@ static __always_inline int flowlens_parse(struct __sk_buff* skb, int dir,
   if ((void*)(eth + 1) > end) return FLOWLENS_PARSE_SHORT;
   __be16 proto = eth->h_proto;
   void* l3 = eth + 1;
+  __u32 l3_off = sizeof(*eth);
 
 #pragma unroll
   for (int i = 0; i < FLOWLENS_MAX_VLAN_TAGS; i++) {
@@ -216,9 +219,10 @@ static __always_inline int flowlens_parse(struct __sk_buff* skb, int dir,
     if ((void*)(vlan + 1) > end) return FLOWLENS_PARSE_SHORT;
     proto = vlan->encapsulated_proto;
     l3 = vlan + 1;
+    l3_off += sizeof(*vlan);
   }
-  if (proto == bpf_htons(ETH_P_IP)) return flowlens_parse_ipv4(data, l3, end, dir, pkt);
-  if (proto == bpf_htons(ETH_P_IPV6)) return flowlens_parse_ipv6(data, l3, end, dir, pkt);
+  if (proto == bpf_htons(ETH_P_IP)) return flowlens_parse_ipv4(l3, l3_off, end, dir, pkt);
+  if (proto == bpf_htons(ETH_P_IPV6)) return flowlens_parse_ipv6(l3, l3_off, end, dir, pkt);
   return FLOWLENS_PARSE_SKIP;
 }
 

@@ -50,7 +50,7 @@ enum flowlens_query_kind {
 /* Non-zero when the `n` bytes at `p` are `s`; `n` is a constant after inlining. */
 FLOWLENS_INLINE int flowlens_bytes_are(const __u8* p, const __u8* end, const char* s, int n) {
   if (p + n > end) return 0;
-FLOWLENS_UNROLL
+  FLOWLENS_UNROLL
   for (int i = 0; i < n; i++)
     if (p[i] != (__u8)s[i]) return 0;
   return 1;
@@ -106,8 +106,7 @@ FLOWLENS_INLINE int flowlens_samp_query(const __u8* p, const __u8* end) {
 
 /* Unreal engine 2 native query (UT2004, Killing Floor): exactly 80 00 00 00 and a type 0-3. */
 FLOWLENS_INLINE int flowlens_unreal2_query(const __u8* p, const __u8* end, __u32 len) {
-  return len == 5 && p + 5 <= end && flowlens_bytes_are(p, end, "\x80\x00\x00\x00", 4) &&
-         p[4] <= 3;
+  return len == 5 && p + 5 <= end && flowlens_bytes_are(p, end, "\x80\x00\x00\x00", 4) && p[4] <= 3;
 }
 
 /* Mumble ping, as server lists send it: exactly 12 bytes, a zero request type and an 8-byte
@@ -122,15 +121,30 @@ FLOWLENS_INLINE int flowlens_udp_query(const __u8* p, const __u8* end, __u32 len
   if (p + 1 > end) return FLOWLENS_QUERY_NONE;
   int hit;
   switch (p[0]) {
-    case 0xff: hit = flowlens_out_of_band_query(p, end); break;
-    case 0xfe: hit = flowlens_gamespy2_query(p, end); break;
-    case '\\': hit = flowlens_gamespy1_query(p, end); break;
+    case 0xff:
+      hit = flowlens_out_of_band_query(p, end);
+      break;
+    case 0xfe:
+      hit = flowlens_gamespy2_query(p, end);
+      break;
+    case '\\':
+      hit = flowlens_gamespy1_query(p, end);
+      break;
     case 0x01:
-    case 0x02: hit = flowlens_raknet_ping(p, end); break;
-    case 'S': hit = flowlens_samp_query(p, end); break;
-    case 0x80: hit = flowlens_unreal2_query(p, end, len); break;
-    case 0x00: hit = flowlens_mumble_ping(p, end, len); break;
-    default: hit = 0;
+    case 0x02:
+      hit = flowlens_raknet_ping(p, end);
+      break;
+    case 'S':
+      hit = flowlens_samp_query(p, end);
+      break;
+    case 0x80:
+      hit = flowlens_unreal2_query(p, end, len);
+      break;
+    case 0x00:
+      hit = flowlens_mumble_ping(p, end, len);
+      break;
+    default:
+      hit = 0;
   }
   return hit ? FLOWLENS_QUERY_PACKET : FLOWLENS_QUERY_NONE;
 }
@@ -139,7 +153,7 @@ FLOWLENS_INLINE int flowlens_udp_query(const __u8* p, const __u8* end, __u32 len
  * or runs past `end`. */
 FLOWLENS_INLINE long long flowlens_mc_varint(const __u8* p, const __u8* end, __u32* pos, int max) {
   __u64 value = 0;
-FLOWLENS_UNROLL
+  FLOWLENS_UNROLL
   for (int i = 0; i < max; i++) {
     const __u8* q = p + *pos;
     if (q + 1 > end) return -1;
@@ -177,7 +191,12 @@ FLOWLENS_INLINE int flowlens_mc_status_handshake(const __u8* p, const __u8* end)
 /* Minecraft's legacy server list ping (clients 1.6 and later fall back to it, and monitors use
  * it): FE 01 FA, then the UTF-16 string "MC|PingHost" with its length 11. */
 FLOWLENS_INLINE int flowlens_mc_legacy_ping(const __u8* p, const __u8* end) {
-  return flowlens_bytes_are(p, end, "\xfe\x01\xfa\x00\x0b\x00" "M\x00" "C\x00" "|", 11);
+  return flowlens_bytes_are(p, end,
+                            "\xfe\x01\xfa\x00\x0b\x00"
+                            "M\x00"
+                            "C\x00"
+                            "|",
+                            11);
 }
 
 /* Classifies a client's TCP payload (`p` past the TCP options); only a status connection's

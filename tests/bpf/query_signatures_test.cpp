@@ -76,12 +76,12 @@ TEST_P(QuerySignatures, CountsWhatTheTablePromises) {
     send(client(c.proto).payload_size(c.proto == IPPROTO_TCP ? 0 : 24).build(), FLOWLENS_DIR_IN);
   send(server(c.proto).payload_size(24).build(), FLOWLENS_DIR_OUT);
 
-  auto key = flow_key("192.0.2.10", kClientPort, c.proto == IPPROTO_TCP ? kTcpPort : kUdpPort,
-                      c.proto);
+  auto key =
+      flow_key("192.0.2.10", kClientPort, c.proto == IPPROTO_TCP ? kTcpPort : kUdpPort, c.proto);
   auto v = lookup_flow(dp_->flow_map_fd(), key);
   ASSERT_TRUE(v) << "the flow is admitted; first frame:\n" << hex(first);
   EXPECT_EQ(v->dir[FLOWLENS_DIR_IN].packets, 1 + kPlayAfter);
-  uint32_t want = c.kind == FLOWLENS_QUERY_SESSION ? 1 + kPlayAfter
+  uint32_t want = c.kind == FLOWLENS_QUERY_SESSION  ? 1 + kPlayAfter
                   : c.kind == FLOWLENS_QUERY_PACKET ? 1
                                                     : 0;
   EXPECT_EQ(v->query_packets, want) << "first frame:\n" << hex(first);
