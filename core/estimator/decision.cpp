@@ -37,6 +37,8 @@ std::string_view reason_sentence(Reason r) {
       return "mostly server-list queries";
     case Reason::kTcpClosed:
       return "TCP connection closed (FIN/RST)";
+    case Reason::kRefused:
+      return "the server's port refuses it (server stopped)";
     case Reason::kTooFewPackets:
       return "too few packets in one direction";
     case Reason::kTooShort:
@@ -77,6 +79,8 @@ std::string_view reason_name(Reason r) {
       return "query_dominated";
     case Reason::kTcpClosed:
       return "tcp_closed";
+    case Reason::kRefused:
+      return "refused";
     case Reason::kTooFewPackets:
       return "too_few_packets";
     case Reason::kTooShort:

@@ -23,6 +23,7 @@ enum class Reason : uint8_t {
   kOneWay,          // only one side has ever sent (flood, scan, unanswered probe)
   kQueryDominated,  // mostly server-list queries (browser, crawler, reflection)
   kTcpClosed,       // TCP FIN or RST seen
+  kRefused,         // the server's port refused it since its last packet: the server stopped
   kTooFewPackets,   // too few packets in one direction
   kTooShort,        // younger than the minimum session length
   kFewReplies,      // the server answers only a small share of the client's packets

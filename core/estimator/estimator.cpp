@@ -114,6 +114,8 @@ void Estimator::judge(const model::FlowRecord& r, uint32_t srv, uint64_t now_ns,
   const auto& in = r.value.dir[FLOWLENS_DIR_IN];
   const auto& out = r.value.dir[FLOWLENS_DIR_OUT];
   st.bytes += in.bytes + out.bytes;
+  if (r.value.refused_ns > out.last_ns)
+    st.refused_ns = std::max<uint64_t>(st.refused_ns, r.value.refused_ns);
 
   // Sessions exist only for flows that once counted, which all passed these packet minimums; the
   // lookup is skipped for the one-packet flows a flood leaves behind.

@@ -68,6 +68,7 @@ FlowView view_flow(const flowlens_flow_value& v, uint64_t now_ns, const Estimato
   f.packets_in = in.packets;
   f.packets_out = out.packets;
   f.closed = v.end_ns != 0;
+  f.refused = v.refused_ns > out.last_ns;
   if (in.packets) {
     f.query_share = static_cast<double>(v.query_packets) / static_cast<double>(in.packets);
     f.reply_ratio = static_cast<double>(out.packets) / static_cast<double>(in.packets);
@@ -125,6 +126,7 @@ bool paced_exchange(const FlowView& f, const PacedBar& bar, const EstimatorConfi
 
 Reason qualify(const FlowView& f, const EstimatorConfig& cfg, const PacedBar& bar) {
   if (f.closed) return Reason::kTcpClosed;
+  if (f.refused) return Reason::kRefused;
   if (f.packets_in == 0 || f.packets_out == 0) return Reason::kOneWay;
   if (f.query_share > cfg.max_query_share) return Reason::kQueryDominated;
   const bool paced = paced_exchange(f, bar, cfg);
@@ -165,6 +167,7 @@ bool sustained(const FlowView& f, const EstimatorConfig& cfg) {
 
 Reason continue_session(const FlowView& f, const SilenceLimits& lim, const EstimatorConfig& cfg) {
   if (f.closed) return Reason::kTcpClosed;
+  if (f.refused) return Reason::kRefused;
   if (f.client_silence >= lim.client) return Reason::kClientSilent;
   // Over a slow stretch the client's own recent pace can be slower than its smoothed rate says.
   double both = std::max(lim.both, cfg.silence_gap_factor * client_gap(f));

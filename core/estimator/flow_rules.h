@@ -34,7 +34,8 @@ struct FlowView {
   double reply_ratio = 0;  // server packets / client packets
   uint64_t packets_in = 0;
   uint64_t packets_out = 0;
-  bool closed = false;  // TCP FIN or RST seen
+  bool closed = false;   // TCP FIN or RST seen
+  bool refused = false;  // the server refused it after its last game packet (ICMP unreachable)
 };
 
 // `since_ns`, when later than the first packet, is where the activity windows start instead: a

@@ -41,6 +41,9 @@ void Estimator::resolve_pauses(uint64_t now_ns) {
     if (st.pending.size() >= kMinPausedSessions && st.pending.size() == st.counted.size() &&
         hi - lo <= kPauseSpreadNs)
       mem.pause_out_ns = hi;
+    // A loading server does not refuse its clients; a stopped one does (ICMP port unreachable
+    // to any client still sending, a crawler's query too): the pause is over.
+    if (st.refused_ns > mem.pause_out_ns) mem.pause_out_ns = 0;
     bool held_any = false;
     for (const auto& p : st.pending) {
       uint64_t last = p.rec->value.dir[FLOWLENS_DIR_OUT].last_ns;

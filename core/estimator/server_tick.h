@@ -29,8 +29,9 @@ struct PendingEnd {
 
 struct ServerTick {
   uint64_t bytes = 0;
-  uint32_t paced = 0;  // counted sessions with a slow client pace
-  double stall = 0;    // longest stall any counted session came back from
+  uint32_t paced = 0;       // counted sessions with a slow client pace
+  double stall = 0;         // longest stall any counted session came back from
+  uint64_t refused_ns = 0;  // latest refusal of any of its flows after the server's last packet
   std::vector<const model::FlowRecord*> counted;
   // Handover: sessions whose client went quiet (or ended by silence lately), with the index of
   // their decision, and the young flows that could be the same player at a new endpoint.
@@ -42,6 +43,7 @@ struct ServerTick {
     bytes = 0;
     paced = 0;
     stall = 0;
+    refused_ns = 0;
     counted.clear();
     sources.clear();
     takers.clear();

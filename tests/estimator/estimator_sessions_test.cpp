@@ -185,6 +185,34 @@ TEST(Sessions, AServerQuietForLongerThanTheHoldHasLostItsPlayers) {
   EXPECT_EQ(scene.players(), 0u);  // empty within 30 s of the stop
 }
 
+TEST(Sessions, AStoppedServerRefusingItsClientsEmptiesAtOnce) {
+  // A crash at 30 s: the clients keep sending for 10 s and the host answers port unreachable.
+  Scene scene;
+  for (uint16_t port : {40001, 40002, 40003})
+    scene.add(make_key("198.51.100.24", port, 27015))
+        .both(0, 30, 30)
+        .send(FLOWLENS_DIR_IN, 30, 40, 5)
+        .refuse_from(30, 40);
+  for (int t = 1; t <= 30; ++t) scene.tick(t);
+  EXPECT_EQ(scene.players(), 3u);
+  scene.tick(31);
+  EXPECT_EQ(scene.players(), 0u);
+  EXPECT_EQ(scene.decision(make_key("198.51.100.24", 40001, 27015))->reason, Reason::kRefused);
+}
+
+TEST(Sessions, ARefusalEndsAServerPauseThatWasAStop) {
+  // A clean shutdown at 30 s: everyone goes quiet (a pause, held), then one client retries at
+  // 35 s and is refused: the server is down, not loading.
+  Scene scene;
+  for (uint16_t port : {40001, 40002, 40003})
+    scene.add(make_key("198.51.100.25", port, 27015)).both(0, 30, 30);
+  scene.flows.back().send(FLOWLENS_DIR_IN, 35, 35.1, 10).refuse_from(35, 36);
+  for (int t = 1; t <= 34; ++t) scene.tick(t);
+  EXPECT_EQ(scene.players(), 3u);  // held as a pause
+  scene.tick(36);
+  EXPECT_EQ(scene.players(), 0u);
+}
+
 TEST(Sessions, ALevelLoadWithReconnectsFromNewPortsHoldsTheCount) {
   // Five players; the server loads a map from 30 s to 55 s; three come back from new ports (one
   // at a time), one from the same port, one only at 58 s.

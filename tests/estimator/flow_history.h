@@ -45,6 +45,7 @@ struct FlowHistory {
     uint32_t len;
     uint8_t flags;
     bool query;
+    bool refusal = false;  // an ICMP port unreachable from the server quoting this flow
   };
   std::vector<Packet> packets;
 
@@ -57,6 +58,15 @@ struct FlowHistory {
   FlowHistory& both(double from, double to, double rate) {
     send(FLOWLENS_DIR_IN, from, to, rate);
     return send(FLOWLENS_DIR_OUT, from + 0.01, to, rate);
+  }
+  // The server's host refuses each client packet in [from, to) (the port is closed).
+  FlowHistory& refuse_from(double from, double to) {
+    std::vector<Packet> added;
+    for (const auto& p : packets)
+      if (p.dir == FLOWLENS_DIR_IN && p.t >= from && p.t < to)
+        added.push_back({p.t + 0.001, FLOWLENS_DIR_OUT, 0, 0, false, true});
+    packets.insert(packets.end(), added.begin(), added.end());
+    return *this;
   }
   FlowHistory& flag(int dir, double t, uint8_t flags) {
     packets.push_back({t, dir, 60, flags, false});
@@ -75,6 +85,10 @@ struct FlowHistory {
     std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->t < b->t; });
     for (const auto* p : order) {
       auto ns = static_cast<uint64_t>(std::llround((kT0 + p->t) * 1e9));
+      if (p->refusal) {
+        flowlens_refused(&out.value, ns);
+        continue;
+      }
       flowlens_account(&out.value, p->dir, p->len, ns, p->flags, p->query);
       any = true;
     }
