@@ -29,6 +29,7 @@ struct Datapath::Impl {
   std::string pin_dir;
   bool pins_survive_restart = true;
   uint32_t map_size = 0;
+  uint32_t tc_priority = 0;
   std::string clock;  // how packets are timed, e.g. "jiffies at HZ 250"
   std::optional<WatchedPorts> watched;
   std::optional<FlowMapReader> reader;
@@ -95,6 +96,9 @@ Status check_config(const DatapathConfig& cfg) {
   if (cfg.probation_size == 0 || cfg.probation_size > DatapathConfig::kMaxMapSize)
     return bad("probation map size " + std::to_string(cfg.probation_size) + " is outside 1.." +
                std::to_string(DatapathConfig::kMaxMapSize));
+  if (cfg.tc_priority == 0 || cfg.tc_priority > kMaxTcPriority)
+    return bad("tc_priority " + std::to_string(cfg.tc_priority) + " is outside 1.." +
+               std::to_string(kMaxTcPriority));
   return ok_status();
 }
 
@@ -136,12 +140,14 @@ Result<Datapath> Datapath::open(const DatapathConfig& config) {
   if (auto s = impl->watched->sync_bitmap(); !s) return s.error();
 
   if (config.attach) {
+    impl->tc_priority = config.tc_priority;
     auto lock = InterfaceLock::acquire(impl->interface);
     if (!lock) return lock.error();
     impl->lock.emplace(std::move(lock.value()));
-    auto tc = TcAttachment::attach(
-        impl->interface, bpf_program__fd(impl->skel->progs.flowlens_tc_in),
-        bpf_program__fd(impl->skel->progs.flowlens_tc_out), impl->lock->previous_created_clsact());
+    auto tc =
+        TcAttachment::attach(impl->interface, bpf_program__fd(impl->skel->progs.flowlens_tc_in),
+                             bpf_program__fd(impl->skel->progs.flowlens_tc_out), config.tc_priority,
+                             impl->lock->previous_created_clsact());
     if (!tc) return tc.error();
     impl->tc.emplace(std::move(tc.value()));
     impl->lock->record_clsact(impl->tc->created_qdisc());
@@ -190,7 +196,7 @@ std::string Datapath::check_attachment(bool* reattached) {
   impl_->tc->forget();
   auto tc =
       TcAttachment::attach(impl_->interface, bpf_program__fd(impl_->skel->progs.flowlens_tc_in),
-                           bpf_program__fd(impl_->skel->progs.flowlens_tc_out));
+                           bpf_program__fd(impl_->skel->progs.flowlens_tc_out), impl_->tc_priority);
   if (!tc) return problem + "; attaching again failed: " + tc.error().what();
   impl_->tc.emplace(std::move(tc.value()));
   impl_->lock->record_clsact(impl_->tc->created_qdisc());

@@ -34,12 +34,14 @@ struct DatapathConfig {
   static constexpr const char* kDefaultPinDir = FLOWLENS_PIN_DIR;
   static constexpr bool kDefaultAttach = true;
   static constexpr uint32_t kMaxMapSize = FLOWLENS_MAX_FLOW_ENTRIES;
+  static constexpr uint32_t kDefaultTcPriority = FLOWLENS_DEFAULT_TC_PRIORITY;
 
   std::string interface = kDefaultInterface;        // network interface to attach to
   uint32_t map_size = kDefaultMapSize;              // max entries of the flow map
   uint32_t probation_size = kDefaultProbationSize;  // max entries of the probation map
-  std::string pin_dir = kDefaultPinDir;  // "" keeps maps unpinned (they die with the process)
-  bool attach = kDefaultAttach;          // false: load only, for tests and benchmarks
+  std::string pin_dir = kDefaultPinDir;       // "" keeps maps unpinned (they die with the process)
+  bool attach = kDefaultAttach;               // false: load only, for tests and benchmarks
+  uint32_t tc_priority = kDefaultTcPriority;  // our filters' TC priority, 1..65535
 };
 
 class Datapath {

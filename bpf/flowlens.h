@@ -18,6 +18,11 @@
 /* Pin directory for the maps, so a daemon restart keeps what the kernel counted. */
 #define FLOWLENS_PIN_DIR "/sys/fs/bpf/flowlens"
 
+/* TC priority of the daemon's filters unless `core.tc_priority` says otherwise (lower runs first;
+ * bpf/tc_attachment.h says why not 1). The kernel keeps priorities in 16 bits. */
+#define FLOWLENS_DEFAULT_TC_PRIORITY 2
+#define FLOWLENS_MAX_TC_PRIORITY 0xffff
+
 /* Width of the per-second activity windows in struct flowlens_dir_counters. */
 #define FLOWLENS_ACTIVITY_SECONDS 64
 

@@ -23,6 +23,9 @@ inline constexpr std::string_view kDefaultInterface = "";  // the default-route 
 // The kernel program's own default and ceiling (bpf/flowlens.h), so the two cannot drift.
 inline constexpr uint32_t kDefaultEbpfMapSize = FLOWLENS_DEFAULT_FLOW_ENTRIES;
 inline constexpr uint32_t kMaxEbpfMapSize = FLOWLENS_MAX_FLOW_ENTRIES;
+// Where our TC filters sit among other tools' on the hook (lower runs first); the loader's own.
+inline constexpr uint32_t kDefaultTcPriority = FLOWLENS_DEFAULT_TC_PRIORITY;
+inline constexpr uint32_t kMaxTcPriority = FLOWLENS_MAX_TC_PRIORITY;
 // One estimate per second: leaves show up within seconds, and replay ticks at the same rate.
 inline constexpr std::chrono::milliseconds kDefaultMetricsInterval{1000};
 // How often polling discovery plugins rescan (Docker, Pterodactyl); static discovery ignores it.
@@ -44,6 +47,8 @@ struct CoreConfig {
   std::string interface = std::string(kDefaultInterface);
   // Capacity of the kernel flow map (LRU: the oldest flows go first when it is full).
   uint32_t ebpf_map_size = kDefaultEbpfMapSize;
+  // TC priority of our ingress and egress filters, 1..65535; lower runs before other tools'.
+  uint32_t tc_priority = kDefaultTcPriority;
   // Estimator tick: how often the flow map is read and a snapshot published.
   std::chrono::milliseconds metrics_interval = kDefaultMetricsInterval;
   // Rescan period handed to polling discovery plugins.

@@ -34,6 +34,10 @@ void read_core(const ConfigNode& node, Diagnostics& diag, CoreConfig& core) {
   if (r.read_uint("ebpf_map_size", 1, kMaxEbpfMapSize, map_size))
     core.ebpf_map_size = static_cast<uint32_t>(map_size);
 
+  uint64_t tc_priority = core.tc_priority;
+  if (r.read_uint("tc_priority", 1, kMaxTcPriority, tc_priority))
+    core.tc_priority = static_cast<uint32_t>(tc_priority);
+
   r.read_interval("metrics_interval", kMinInterval, kMaxInterval, core.metrics_interval);
   r.read_interval("discovery_interval", kMinInterval, kMaxInterval, core.discovery_interval);
 

@@ -348,6 +348,7 @@ int run_daemon(const RunOptions& opts) {
   dp_cfg.interface = cfg.core.interface;
   dp_cfg.map_size = cfg.core.ebpf_map_size;
   dp_cfg.pin_dir = cfg.core.pin_dir;
+  dp_cfg.tc_priority = cfg.core.tc_priority;
   auto datapath = bpf::Datapath::open(dp_cfg);
   if (!datapath) {
     log_fatal(datapath.error().what());

@@ -52,6 +52,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& next
   keep_for_restart("interface", running.core.interface, core.interface, plan.needs_restart);
   keep_for_restart("ebpf_map_size", running.core.ebpf_map_size, core.ebpf_map_size,
                    plan.needs_restart);
+  keep_for_restart("tc_priority", running.core.tc_priority, core.tc_priority, plan.needs_restart);
   keep_for_restart("pin_dir", running.core.pin_dir, core.pin_dir, plan.needs_restart);
   keep_for_restart("plugin_dir", running.core.plugin_dir, core.plugin_dir, plan.needs_restart);
   plan.metrics_interval_changed = core.metrics_interval != running.core.metrics_interval;

@@ -38,7 +38,8 @@ void register_run_command(CLI::App& app) {
       "SIGHUP reloads the configuration: changed plugin instances restart, estimator keys apply\n"
       "from the next tick, the program stays attached. An invalid configuration is refused\n"
       "(errors logged as check-config prints them) and the running one kept; interface,\n"
-      "ebpf_map_size, pin_dir and plugin_dir need a restart. SIGINT and SIGTERM stop.");
+      "ebpf_map_size, tc_priority, pin_dir and plugin_dir need a restart. SIGINT and SIGTERM\n"
+      "stop.");
   cmd->add_option("--conf-dir", opts->conf_dir,
                   "Directory of *.yaml merged in name order (default /etc/flowlens/conf.d)");
   cmd->add_option("--config", opts->config_file,

@@ -11,53 +11,16 @@
 
 #include <string>
 
+#include "attach_fixture.h"
 #include "bpf/tc_attachment.h"
 #include "bpf_harness.h"
-#include "netns.h"
-#include "privileged.h"
 
 namespace flowlens::testing {
 namespace {
 
-constexpr uint16_t kPort = 27015;
 constexpr int kDatagrams = 5;
 
-class Attach : public ::testing::Test {
- protected:
-  void SetUp() override {
-    FLOWLENS_REQUIRE_ROOT();
-    std::string pid = std::to_string(getpid());
-    a_.emplace("flowlens-bpf-a-" + pid);
-    b_.emplace("flowlens-bpf-b-" + pid);
-    if (!a_->ok() || !b_->ok()) FLOWLENS_PRIVILEGED_UNAVAILABLE("cannot create network namespaces");
-    int st = 0;
-    a_->exec("ip link add fl0 type veth peer name fl1 netns " + b_->name(), &st);
-    ASSERT_EQ(st, 0) << "cannot create a veth pair";
-    a_->exec("ip addr add 10.77.0.1/24 dev fl0");
-    a_->exec("ip link set fl0 up");
-    b_->exec("ip addr add 10.77.0.2/24 dev fl1");
-    b_->exec("ip link set fl1 up");
-    // A second veth in A for the pre-existing-clsact case.
-    a_->exec("ip link add fl2 type veth peer name fl3");
-  }
-
-  static bpf::DatapathConfig config(const std::string& ifname) {
-    bpf::DatapathConfig cfg;
-    cfg.interface = ifname;
-    cfg.pin_dir = "";
-    cfg.map_size = 1024;
-    cfg.probation_size = 1024;
-    return cfg;
-  }
-
-  static std::string empty_obj() { return binary_dir() + "/bpf/flowlens_empty.bpf.o"; }
-
-  std::string filters(const std::string& dev, const char* hook) {
-    return a_->exec("tc filter show dev " + dev + " " + hook);
-  }
-
-  std::optional<Netns> a_, b_;
-};
+class Attach : public VethPair {};
 
 TEST_F(Attach, AddsBothFiltersAndRemovesEverythingItAdded) {
   {
@@ -73,7 +36,7 @@ TEST_F(Attach, AddsBothFiltersAndRemovesEverythingItAdded) {
 
     LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(if_nametoindex("fl0")),
                 .attach_point = BPF_TC_INGRESS);
-    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = bpf::kTcHandle, .priority = bpf::kTcPriority);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = bpf::kTcHandle, .priority = bpf::kDefaultTcPriority);
     EXPECT_EQ(bpf_tc_query(&hook, &opts), 0) << "bpf_tc_query finds our filter";
     EXPECT_NE(opts.prog_id, 0u);
   }  // Datapath destroyed here: detach
@@ -108,14 +71,18 @@ TEST_F(Attach, LeavesAnExistingClsactAndAForeignFilterIntact) {
 }
 
 TEST_F(Attach, AStartReplacesAFilterLeftByACrashInsteadOfCountingTwice) {
-  int st = 0;
-  a_->exec("tc qdisc add dev fl0 clsact", &st);
-  a_->exec(
-      "tc filter add dev fl0 ingress prio 1 handle 0x464c bpf da obj " + empty_obj() + " sec tc",
-      &st);
-  ASSERT_EQ(st, 0) << "cannot plant the stale filter";
   EnterNetns in(a_->name());
   ASSERT_TRUE(in.ok());
+  {
+    // A run killed while attached: its filters stay, holding its programs loaded.
+    auto killed = open_test_datapath();
+    ASSERT_TRUE(killed) << killed.error().what();
+    auto left = bpf::TcAttachment::attach("fl0", killed.value().program_fd(FLOWLENS_DIR_IN),
+                                          killed.value().program_fd(FLOWLENS_DIR_OUT),
+                                          bpf::kDefaultTcPriority);
+    ASSERT_TRUE(left) << left.error().what();
+    left.value().forget();
+  }
   auto dp = bpf::Datapath::open(config("fl0"));
   ASSERT_TRUE(dp) << dp.error().what();
   std::string shown = filters("fl0", "ingress");
@@ -125,6 +92,8 @@ TEST_F(Attach, AStartReplacesAFilterLeftByACrashInsteadOfCountingTwice) {
     ++count;
   EXPECT_EQ(count, 1u) << shown;
   EXPECT_NE(shown.find("flowlens_tc_in"), std::string::npos) << shown;
+  bool reattached = true;
+  EXPECT_EQ(dp.value().check_attachment(&reattached), "") << "the filter there is this run's";
 }
 
 TEST_F(Attach, ASecondDaemonOnTheSameInterfaceIsRefusedNotBlindingTheFirst) {
@@ -154,20 +123,23 @@ TEST_F(Attach, ARemovedFilterIsPutBackAndAForeignOneIsReported) {
   ASSERT_EQ(dp.value().check_attachment(&reattached), "");
 
   int st = 0;
-  a_->exec("tc filter del dev fl0 ingress prio 1 handle 0x464c bpf", &st);
+  a_->exec("tc filter del dev fl0 ingress prio 2 handle 0x464c bpf", &st);
   ASSERT_EQ(st, 0);
   EXPECT_EQ(dp.value().check_attachment(&reattached), "");
   EXPECT_TRUE(reattached) << "a filter removed under us is put back";
   EXPECT_NE(filters("fl0", "ingress").find("flowlens_tc_in"), std::string::npos);
 
   a_->exec(
-      "tc filter replace dev fl0 egress prio 1 handle 0x464c bpf da obj " + empty_obj() + " sec tc",
+      "tc filter replace dev fl0 egress prio 2 handle 0x464c bpf da obj " + empty_obj() + " sec tc",
       &st);
   ASSERT_EQ(st, 0);
   const std::string problem = dp.value().check_attachment(&reattached);
   EXPECT_EQ(problem.rfind("another program (id ", 0), 0u) << problem;
   EXPECT_NE(problem.find("replaced ours on fl0 egress"), std::string::npos) << problem;
   EXPECT_FALSE(reattached) << "another tool's program is not fought over";
+  dp.value().detach();
+  EXPECT_NE(filters("fl0", "egress").find("flowlens_empty"), std::string::npos)
+      << "the program in our place is not ours to remove";
 }
 
 TEST_F(Attach, AnInterfaceDeletedAndCreatedAgainIsAttachedAgain) {
@@ -190,36 +162,15 @@ TEST_F(Attach, AnInterfaceDeletedAndCreatedAgainIsAttachedAgain) {
 }
 
 TEST_F(Attach, CountsUdpArrivingOverTheVeth) {
-  int sock = -1;
-  {
-    EnterNetns in_b(b_->name());  // the client's socket lives in namespace B
-    ASSERT_TRUE(in_b.ok());
-    sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  }
-  ASSERT_GE(sock, 0);
   EnterNetns in(a_->name());
   ASSERT_TRUE(in.ok());
   auto dp = bpf::Datapath::open(config("fl0"));
   ASSERT_TRUE(dp) << dp.error().what();
   std::vector<model::Endpoint> watched = {{kPort, IPPROTO_UDP}};
   ASSERT_TRUE(dp.value().set_watched(watched));
+  send_queries(kDatagrams);
 
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(kPort);
-  inet_pton(AF_INET, "10.77.0.1", &to.sin_addr);
-  const char payload[] = "\xff\xff\xff\xffTSource Engine Query";
-  for (int i = 0; i < kDatagrams; ++i)
-    sendto(sock, payload, sizeof(payload), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
-  close(sock);
-
-  std::vector<model::FlowRecord> flows;
-  // ARP resolution delays the first datagram; allow up to ~2 s, checked every 50 ms.
-  for (int i = 0; i < 40; ++i) {
-    dp.value().flows().read_all(flows);
-    if (!flows.empty() && flows[0].value.dir[FLOWLENS_DIR_IN].packets == kDatagrams) break;
-    usleep(50000);
-  }
+  std::vector<model::FlowRecord> flows = wait_for_packets(dp.value(), kDatagrams);
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0].value.dir[FLOWLENS_DIR_IN].packets, static_cast<uint64_t>(kDatagrams));
   EXPECT_EQ(flows[0].value.query_packets, static_cast<uint32_t>(kDatagrams));

@@ -34,6 +34,7 @@ TEST(ConfDir, EmptyDirectoryGivesDefaultsAndAWarning) {
   TempDir dir;
   Config cfg = load_conf_dir(dir.path());
   EXPECT_EQ(cfg.core.ebpf_map_size, kDefaultEbpfMapSize);
+  EXPECT_EQ(cfg.core.tc_priority, 2u) << "not 1, the priority other tools take";
   EXPECT_EQ(cfg.core.metrics_interval, kDefaultMetricsInterval);
   EXPECT_EQ(cfg.core.interface, "");
   EXPECT_EQ(cfg.core.plugin_dir, kDefaultPluginDir);
@@ -46,8 +47,10 @@ TEST(ConfDir, FilesMergeInByteOrderOfTheirNames) {
   // "9-" sorts after "10-" and "20-": byte order, not numeric, as `ls` shows it.
   dir.write("9-last.yaml", "core: {log_level: error}\n");
   dir.write("20-second.yaml", "core: {log_level: debug, ebpf_map_size: 2048}\n");
-  dir.write("10-first.yaml", "core: {log_level: warn, interface: eth0, ebpf_map_size: 1024}\n");
+  dir.write("10-first.yaml",
+            "core: {log_level: warn, interface: eth0, ebpf_map_size: 1024, tc_priority: 7}\n");
   Config cfg = load_conf_dir(dir.path());
+  EXPECT_EQ(cfg.core.tc_priority, 7u);
   EXPECT_EQ(cfg.core.log_level, "error");
   EXPECT_EQ(cfg.core.interface, "eth0");
   EXPECT_EQ(cfg.core.ebpf_map_size, 2048u);
@@ -186,6 +189,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "2:18: core.ebpf_map_size: expected an integer from 1 to 1048576, got '0'"},
         BadCase{"quoted number", "core:\n  ebpf_map_size: \"100\"\n",
                 "2:18: core.ebpf_map_size: expected a positive integer"},
+        BadCase{"TC priority 0 (kernel-chosen)", "core:\n  tc_priority: 0\n",
+                "2:16: core.tc_priority: expected an integer from 1 to 65535, got '0'"},
+        BadCase{"TC priority past 16 bits", "core:\n  tc_priority: 65536\n",
+                "2:16: core.tc_priority: expected an integer from 1 to 65535, got '65536'"},
         BadCase{"bad duration", "core:\n  metrics_interval: fast\n",
                 "2:21: core.metrics_interval: expected a duration"},
         BadCase{"too short an interval", "core: {metrics_interval: 1ms}\n",

@@ -3,9 +3,11 @@
 """The daemon's hold on its interface, on the real kernel: a second flowlensd on the same
 interface is refused (it would replace the first one's filters and blind it), and an interface
 deleted under the daemon makes every estimate unknown with the reason, never 0, until it comes
-back, when the daemon attaches again by itself.
+back, when the daemon attaches again by itself. Sharing the hook: the daemon attaches at the
+configured core.tc_priority, warns once about another tool's program that runs before it, and
+leaves other tools' filters as they were.
 
-usage: attachment_test.py FLOWLENSD"""
+usage: attachment_test.py FLOWLENSD EMPTY_BPF_OBJECT"""
 import json
 import os
 import subprocess
@@ -33,9 +35,41 @@ def wait_for(ticks, predicate, seconds):
     return None
 
 
+def check_neighbours(hosts, flowlensd, empty_obj, failures):
+    """Another tool's filters at priorities 1 (egress) and 9 (ingress); FlowLens at 7."""
+    def tc(*args):
+        hosts.run_in(hosts.srv, "tc", *args)
+    tc("qdisc", "add", "dev", hosts.dev, "clsact")
+    for hook, prio in (("egress", "1"), ("ingress", "9")):
+        tc("filter", "add", "dev", hosts.dev, hook, "prio", prio, "handle", "7", "bpf", "da", "obj",
+           empty_obj, "sec", "tc")
+    pin = f"/sys/fs/bpf/flowlens-test-att3-{os.getpid()}"
+    with tempfile.TemporaryDirectory() as conf:
+        with open(os.path.join(conf, "10.yaml"), "w") as f:
+            f.write("core: {metrics_interval: 200ms, tc_priority: 7}\n")
+        daemon = start(hosts, flowlensd, conf, pin)
+        time.sleep(3)
+        during = hosts.tc_filters()
+        rc, err = stop_daemon(daemon, 10)
+        subprocess.run(["rm", "-rf", pin])
+    if rc != 0:
+        failures.append(f"with other tools' filters: exit {rc}\n{err}")
+    for ours in ("pref 7 bpf chain 0 handle 0x464c flowlens_tc_in",
+                 "pref 7 bpf chain 0 handle 0x464c flowlens_tc_out"):
+        if ours not in during:
+            failures.append(f"not attached at the configured priority 7 ('{ours}'):\n{during}")
+    ahead = f"{hosts.dev} egress: priority 1 bpf direct-action 'flowlens_empty.bpf.o:[tc]'"
+    if err.count(ahead) != 1 or f"{hosts.dev} ingress: priority" in err:
+        failures.append(f"one warning about the egress filter at priority 1 expected:\n{err}")
+    after = hosts.tc_filters()
+    if "flowlens_tc" in after or after.count("handle 0x7 flowlens_empty") != 2:
+        failures.append(f"after exit only the other tool's two filters must be left:\n{after}")
+
+
 def main():
     require_privileges()
     flowlensd = os.path.abspath(sys.argv[1])
+    empty_obj = os.path.abspath(sys.argv[2])
     failures = []
     with TestHosts("att") as hosts, tempfile.TemporaryDirectory() as conf:
         with open(os.path.join(conf, "10.yaml"), "w") as f:
@@ -104,6 +138,7 @@ def main():
         qdiscs = hosts.run_in(hosts.srv, "tc", "qdisc", "show", "dev", hosts.dev)
         if "clsact" in qdiscs:
             failures.append(f"the clsact qdisc of a killed run is left for ever:\n{qdiscs}")
+        check_neighbours(hosts, flowlensd, empty_obj, failures)
     return report("attachment", failures)
 
 
