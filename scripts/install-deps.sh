@@ -17,7 +17,10 @@ TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wr
   docker.io busybox-static)  # discovery-docker's tests: their own dockerd, an image from busybox
 TEST_PKGS+=(systemd)  # systemd-analyze verify and security on the unit
 
+IMAGE_PKGS=(debootstrap docker.io)  # scripts/build-image.sh: the base image from Debian's mirror
+
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
+if [ "${1:-}" = "--image" ]; then want+=("${IMAGE_PKGS[@]}"); fi
 if [ "${1:-}" = "--test" ]; then
   want+=("${TEST_PKGS[@]}" nodejs)
   # Debian's nodejs ships npm as its own package; a nodejs that bundles npm conflicts with it.
