@@ -7,5 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 shift || true
 JOBS=${FLOWLENS_JOBS:-$(nproc)}
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${FLOWLENS_BUILD_TYPE:-RelWithDebInfo}" "$@"
+# -Werror here, not in CMakeLists.txt's defaults: a warning fails development and CI builds only.
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${FLOWLENS_BUILD_TYPE:-RelWithDebInfo}" \
+  -DFLOWLENS_WERROR=ON "$@"
 cmake --build "$BUILD" -j "$JOBS"

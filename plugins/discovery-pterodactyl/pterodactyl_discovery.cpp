@@ -221,9 +221,12 @@ void PterodactylDiscovery::sync(PanelClient& client) {
     for (const std::string& why : mapped.skipped)
       if (skipped_logged_.insert(why).second) host_.warn(why);
     failures_.succeeded();
-    publish(std::move(mapped.servers), "(" + std::to_string(panel.size()) + " on the panel, " +
-                                           std::to_string(stats.pages) + " pages, " +
-                                           std::to_string(took.count()) + " ms)");
+    // Appended, not "(" + to_string(): GCC 12 at -O3 reports a false -Wrestrict inside libstdc++
+    // for a literal prepended to a temporary string.
+    std::string counts = "(";
+    counts += std::to_string(panel.size()) + " on the panel, " + std::to_string(stats.pages) +
+              " pages, " + std::to_string(took.count()) + " ms)";
+    publish(std::move(mapped.servers), counts);
   } catch (const SyncError& e) {
     if (e.kind() != "stopped") failures_.failed(e.kind(), e.what());
   } catch (const std::exception& e) {

@@ -16,7 +16,12 @@ std::string address_text(const sockaddr* sa) {
   if (sa->sa_family == AF_INET6) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
     inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-    return "[" + std::string(host) + "]:" + std::to_string(ntohs(in6->sin6_port));
+    // Appended: a literal + temporary string trips GCC 12's false -Wrestrict at -O3.
+    std::string text = "[";
+    text += host;
+    text += "]:";
+    text += std::to_string(ntohs(in6->sin6_port));
+    return text;
   }
   const auto* in4 = reinterpret_cast<const sockaddr_in*>(sa);
   inet_ntop(AF_INET, &in4->sin_addr, host, sizeof host);

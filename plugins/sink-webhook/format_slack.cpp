@@ -13,10 +13,15 @@ namespace json = boost::json;
 
 std::string slack_line(const Notification& n) {
   std::string s = n.state == AlertState::kFiring ? ":red_circle: " : ":large_green_circle: ";
-  s += "*" + escape_slack(n.rule) + "* " +
+  // Appended piece by piece: a literal + temporary string trips GCC 12's false -Wrestrict at -O3.
+  s += '*';
+  s += escape_slack(n.rule) + "* " +
        (n.state == AlertState::kFiring ? (n.repeat ? "still firing" : "firing") : "resolved") +
        " · " + escape_slack(n.server_name);
-  if (n.server_name != n.server_id) s += " (`" + escape_slack(n.server_id) + "`)";
+  if (n.server_name != n.server_id) {
+    s += " (`";
+    s += escape_slack(n.server_id) + "`)";
+  }
   s += ": ";
   s += n.players ? std::to_string(*n.players) + " players"
                  : "players unknown (" + escape_slack(n.unknown_reason) + ")";
@@ -76,10 +81,13 @@ std::vector<std::string> render_slack(const std::vector<Notification>& notes,
     if (m.firing && m.resolved) head += ", ";
     if (m.resolved) head += std::to_string(m.resolved) + " resolved";
     if (messages.size() > 1) {
-      head += " (" + std::to_string(i + 1) + "/" + std::to_string(messages.size()) + ")";
+      head += " (";
+      head += std::to_string(i + 1) + "/" + std::to_string(messages.size()) + ")";
     }
     json::array blocks;
-    blocks.push_back(section("*" + escape_slack(head) + "*"));
+    std::string bold = "*";  // appended, as in slack_line()
+    bold += escape_slack(head) + "*";
+    blocks.push_back(section(bold));
     for (const std::string& s : m.sections) blocks.push_back(section(s));
     json::object body{{"text", truncate_utf16(head + " — " + m.fallback, kSlackFallbackMax)},
                       {"blocks", std::move(blocks)}};

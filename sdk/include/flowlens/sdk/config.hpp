@@ -228,12 +228,22 @@ class Config {
       case boost::json::kind::object:
         return "a map";
       case boost::json::kind::string:
-        return "'" + std::string(v.get_string()) + "'";
+        return quoted(v.get_string());
       case boost::json::kind::double_:
-        return "'" + number_text(v.get_double()) + "'";
+        return quoted(number_text(v.get_double()));
       default:
-        return "'" + boost::json::serialize(v) + "'";
+        return quoted(boost::json::serialize(v));
     }
+  }
+  // Appends rather than `"'" + text`: GCC 12 at -O3 reports a false -Wrestrict inside libstdc++
+  // for a literal prepended to a temporary string.
+  static std::string quoted(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '\'';
+    out += text;
+    out += '\'';
+    return out;
   }
 
  private:
