@@ -10,12 +10,14 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev libcurl4-openssl-dev
   prometheus-cpp-dev libssl-dev
+  file  # cpack -G DEB finds the ELF files to run dpkg-shlibdeps on with it
 )
 RUN_PKGS=(iproute2 libprometheus-cpp-core1.0)
 TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wrk clang-format prometheus
   prometheus-alertmanager
   docker.io busybox-static)  # discovery-docker's tests: their own dockerd, an image from busybox
 TEST_PKGS+=(systemd)  # systemd-analyze verify and security on the unit
+TEST_PKGS+=(groff-base)  # the package tests: groff checks the man page
 
 IMAGE_PKGS=(debootstrap docker.io)  # scripts/build-image.sh: the base image from Debian's mirror
 
