@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0-only) */
 /*
  * The query signature table: which client payloads are server-status queries (server lists,
  * monitors, crawlers) rather than play. The kernel program classifies ingress payloads of watched

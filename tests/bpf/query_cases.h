@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // The query signature table (bpf/flowlens_query.h) as test data: real client payloads of each
 // protocol and the near misses that must stay play. The kernel fixtures (query_signatures_test)
 // and the replay parser test run the same cases, so both sides classify alike.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The kernel program classifies client payloads with the query signature table: each case of
 // query_cases.h goes through BPF_PROG_TEST_RUN inside a flow and must leave the query count the
 // table promises. A TCP status connection counts its opening packet and every later client
