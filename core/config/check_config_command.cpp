@@ -13,20 +13,23 @@
 #include "config/loaders.h"
 #include "config/plugin_availability.h"
 #include "config/plugin_probe.h"
+#include "config/plugin_roles.h"
+#include "flowlens/plugin.h"
 
 namespace flowlens::config {
 
 namespace {
 
 // Writes what check_plugin_section found, each line after `prefix` ("" for an error,
-// "warning: " for a disabled instance). Returns whether the plugin refused the section.
-bool probe_instance(const PluginInstanceConfig& inst, const std::filesystem::path& plugin_dir,
-                    std::ostream& err, std::string_view prefix) {
+// "warning: " for a disabled instance). Returns what it found; `error` is empty when the plugin
+// accepted the section.
+SectionCheck probe_instance(const PluginInstanceConfig& inst,
+                            const std::filesystem::path& plugin_dir, std::ostream& err,
+                            std::string_view prefix) {
   SectionCheck r = check_plugin_section(inst, plugin_dir);
   for (const auto& line : r.notes) err << prefix << line << '\n';
-  if (r.error.empty()) return false;
-  err << prefix << r.error << '\n';
-  return true;
+  if (!r.error.empty()) err << prefix << r.error << '\n';
+  return r;
 }
 
 // Checks every enabled, installed instance through its plugin. Returns the error count.
@@ -39,12 +42,28 @@ size_t check_plugins(const Config& cfg, const std::filesystem::path& plugin_dir,
   for (const auto& w : sel.warnings) err << "warning: " << w << " (its section is not checked)\n";
 
   size_t errors = 0;
-  for (const auto& inst : sel.to_load) errors += probe_instance(inst, plugin_dir, err, "") ? 1 : 0;
+  PluginRoles roles;
+  for (const auto& inst : sel.to_load) {
+    const SectionCheck r = probe_instance(inst, plugin_dir, err, "");
+    if (!r.error.empty()) {
+      ++errors;
+      continue;
+    }
+    if (r.capabilities & FLOWLENS_CAP_DISCOVERY) ++roles.discovery;
+    if (r.capabilities & FLOWLENS_CAP_SINK) ++roles.sinks;
+  }
   // A disabled section is what an operator enables later (the shipped examples): say now what
   // would fail then, without failing a configuration that runs as it is.
   for (const auto& inst : located.plugins)
     if (!inst.enabled && installed.contains(inst.plugin))
       probe_instance(inst, plugin_dir, err, "warning: ");
+  // Only when every enabled section is valid: a rejected section already explains a missing role.
+  if (errors == 0) {
+    for (const auto& e : missing_role_errors(roles, RolesContext::kCheckConfig)) {
+      err << e << '\n';
+      ++errors;
+    }
+  }
   return errors;
 }
 

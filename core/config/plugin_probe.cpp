@@ -71,6 +71,7 @@ ProbeResult probe_plugin(const std::filesystem::path& so_file, const std::string
     return r;
   }
   r.version = loaded->version;
+  r.capabilities = loaded->capabilities;
   ProbeServices services(r.log);
   plugin_host::PluginInstance instance(instance_name, loaded, services);
   try {
@@ -90,6 +91,7 @@ SectionCheck check_plugin_section(const PluginInstanceConfig& inst,
   const std::filesystem::path file = plugin_file(plugin_dir, inst.plugin);
   ProbeResult r = probe_plugin(file, inst.plugin, inst.name, inst.config_json);
   SectionCheck out;
+  out.capabilities = r.capabilities;
   for (const auto& line : r.log)
     if (line.starts_with("warn") || line.starts_with("error"))
       out.notes.push_back(inst.pos.to_string() + ": " + where + ": plugin says " + line);

@@ -4,6 +4,7 @@
 // thread, so this validates a plugin section without touching the network.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct ProbeResult {
   // What the plugin logged through the host API while being created, "LEVEL: message".
   std::vector<std::string> log;
   std::string version;
+  uint32_t capabilities = 0;  // FLOWLENS_CAP_* of the loaded plugin; 0 when it did not load
 };
 
 // `plugin` is the name the config asked for; the descriptor must carry the same name.
@@ -36,6 +38,7 @@ struct SectionCheck {
   std::vector<std::string> notes;
   // Empty when the plugin loaded and accepted the section.
   std::string error;
+  uint32_t capabilities = 0;  // FLOWLENS_CAP_* of the plugin when it loaded
 };
 
 SectionCheck check_plugin_section(const PluginInstanceConfig& inst,

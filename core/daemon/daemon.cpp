@@ -125,6 +125,12 @@ class Daemon {
       });
     });
     start_plugins();
+    if (!has_work()) {
+      plugins_.stop_all();
+      datapath_.detach();
+      bpf_attached_.store(false);
+      return 1;
+    }
     // Attached (run_daemon did that before) and every plugin started: the service is up.
     notifier_.status("started; first estimate in " +
                      std::to_string(cfg_.core.metrics_interval.count()) + " ms");
@@ -153,6 +159,16 @@ class Daemon {
     auto selection = config::select_available_plugins(cfg_, installed);
     for (const auto& w : selection.warnings) spdlog::warn("{}", w);
     plugins_.start_all(selection.to_load, cfg_.core.plugin_dir);
+  }
+
+  // A daemon with nothing to watch or nobody to tell would run quietly and help no one.
+  bool has_work() const {
+    config::PluginRoles roles = plugins_.roles();
+    roles.servers_on_command_line = !opts_.servers.empty();
+    roles.jsonl_output = opts_.jsonl;
+    const auto errors = config::missing_role_errors(roles, config::RolesContext::kRun);
+    for (const auto& e : errors) log_fatal(e);
+    return errors.empty();
   }
 
   // Stopping the loop itself, not only the timer: a tick completion already queued (after a stall

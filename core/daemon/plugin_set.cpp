@@ -143,6 +143,16 @@ size_t PluginSet::running() const {
   return instances_.size();
 }
 
+config::PluginRoles PluginSet::roles() const {
+  std::lock_guard lock(mutex_);
+  config::PluginRoles roles;
+  for (const auto& r : instances_) {
+    if (r.instance->plugin().is_discovery()) ++roles.discovery;
+    if (r.instance->is_sink()) ++roles.sinks;
+  }
+  return roles;
+}
+
 void PluginSet::stop_all() noexcept {
   // Taken out of the list first: a sink being stopped may be joining a thread that is waiting in
   // health() or post_event() for the lock, so none of the stopping happens under it.

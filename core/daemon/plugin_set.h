@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/plugin_roles.h"
 #include "daemon/health.h"
 #include "plugin_host/plugin_instance.h"
 #include "plugin_host/sink_runner.h"
@@ -64,6 +65,8 @@ class PluginSet {
   // instance that failed to start (state "failed", with its error).
   std::vector<InstanceHealth> health() const;
   size_t running() const;
+  // Running instances by role (the run command's stand-ins are the caller's to fill in).
+  config::PluginRoles roles() const;
 
  private:
   struct Running {

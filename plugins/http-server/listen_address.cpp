@@ -21,6 +21,9 @@ ListenAddress parse_listen_address(std::string_view text) {
       port_text.empty()) {
     return bad("has no valid port number");
   }
+  // The kernel would pick a port at random, which no client or scraper could know.
+  if (port == 0)
+    return bad("has port 0, which binds a random port no client can find; give 1-65535");
   ListenAddress out;
   out.text = std::string(text);
   boost::asio::ip::address address;

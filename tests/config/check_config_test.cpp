@@ -38,6 +38,16 @@ CheckRun check_dir(const std::filesystem::path& dir) {
   return check(dir_options(dir));
 }
 
+// A discovery and a sink, so a test about something else starts from a config that would run.
+void write_working_base(TempDir& dir) {
+  dir.write(
+      "00-base.yaml",
+      "plugins:\n"
+      "  base-static: {plugin: discovery-static, config: {servers: [{id: mc, endpoints: "
+      "[\"25565/tcp\"]}]}}\n"
+      "  base-api: {plugin: sink-jsonapi, config: {listen: [\"127.0.0.1:9100\"], auth: none}}\n");
+}
+
 TEST(CheckConfig, ShippedConfDirIsValid) {
   const std::filesystem::path dir = testing::source_dir() + "/conf.d";
   CheckRun r = check_dir(dir);
@@ -94,6 +104,7 @@ TEST(CheckConfig, PluginRejectionIsPinnedToTheOffendingLine) {
 
 TEST(CheckConfig, ADisabledSectionIsCheckedAndItsErrorIsAWarning) {
   TempDir dir;
+  write_working_base(dir);
   std::string file = dir.write("20-static.yaml",
                                "plugins:\n"
                                "  spare:\n"
@@ -113,11 +124,57 @@ TEST(CheckConfig, ADisabledSectionIsCheckedAndItsErrorIsAWarning) {
 
 TEST(CheckConfig, NotInstalledPluginIsAWarningNotAFailure) {
   TempDir dir;
+  write_working_base(dir);
   dir.write("10.yaml", "plugins: {hooks: {plugin: sink-nonexistent, config: {url: x}}}\n");
   CheckRun r = check_dir(dir.path());
   EXPECT_EQ(r.code, kCheckConfigOk) << r.err;
   EXPECT_NE(r.err.find("warning: plugin 'sink-nonexistent' is not installed"), std::string::npos)
       << r.err;
+}
+
+TEST(CheckConfig, NoSinkIsInvalid) {
+  TempDir dir;
+  dir.write("20.yaml", "plugins: {static: {plugin: discovery-static, config: {servers: []}}}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find("no sink plugin will run, so the estimates would reach nobody"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("no discovery plugin"), std::string::npos) << r.err;
+}
+
+TEST(CheckConfig, NoDiscoveryIsInvalid) {
+  TempDir dir;
+  dir.write("30.yaml",
+            "plugins: {api: {plugin: sink-jsonapi, config: {listen: [\"127.0.0.1:9100\"], auth: "
+            "none}}}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find("no discovery plugin will run, so no port is watched"), std::string::npos)
+      << r.err;
+}
+
+// The shipped conf.d with its sink misspelt: the only sink is not installed, so nothing would be
+// told; check-config names the plugin it probably meant and fails.
+TEST(CheckConfig, AMisspeltOnlySinkIsInvalidWithASuggestion) {
+  TempDir dir;
+  dir.write("20.yaml", "plugins: {static: {plugin: discovery-static, config: {servers: []}}}\n");
+  dir.write("30.yaml", "plugins: {api: {plugin: sink-jsonapu, config: {}}}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find("(did you mean 'sink-jsonapi'?)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no sink plugin will run"), std::string::npos) << r.err;
+}
+
+TEST(CheckConfig, AWrongPluginDirectoryIsInvalid) {
+  CheckConfigOptions o = dir_options(testing::source_dir() + "/conf.d");
+  o.plugin_dir = "/nonexistent/plugins";
+  CheckRun r = check(o);
+  EXPECT_EQ(r.code, kCheckConfigInvalid);
+  EXPECT_NE(r.err.find("the plugin directory /nonexistent/plugins does not exist"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("no discovery plugin will run"), std::string::npos) << r.err;
 }
 
 TEST(CheckConfig, AFileThatIsNotAPluginIsReported) {

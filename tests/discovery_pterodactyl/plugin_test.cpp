@@ -3,6 +3,7 @@
 // loopback (the real panel cannot be installed here): what it publishes is this node's servers
 // from every page, and through every failure the panel can produce it keeps the last good list,
 // logs each kind once, never logs the key, and stops promptly.
+#include "free_port.h"
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -398,7 +399,8 @@ TEST(DiscoveryPterodactylPlugin, PelicanWebhookIsAHintToResyncThatServerAtOnce) 
   boost::json::object config = section(panel);
   config["node_id"] = 1;
   config["interval"] = "1h";  // every change below comes from a hint
-  config["webhook"] = {{"listen", "127.0.0.1:0"}, {"secret_env", "FLOWLENS_TEST_HOOK_SECRET"}};
+  config["webhook"] = {{"listen", "127.0.0.1:" + flowlens::testing::free_port_text()},
+                       {"secret_env", "FLOWLENS_TEST_HOOK_SECRET"}};
   inst.create(boost::json::serialize(config));
   inst.start();
   ASSERT_TRUE(services.wait_replaced([](auto& r) { return !r.empty(); })) << services.all_logs();

@@ -29,7 +29,7 @@ TEST_P(ListenAddressGood, Parses) {
 
 INSTANTIATE_TEST_SUITE_P(Table, ListenAddressGood,
                          ::testing::Values(Good{"127.0.0.1:8080", "127.0.0.1", 8080, false},
-                                           Good{"0.0.0.0:0", "0.0.0.0", 0, false},
+                                           Good{"0.0.0.0:1", "0.0.0.0", 1, false},
                                            Good{"[::1]:9100", "::1", 9100, false},
                                            Good{"[::]:65535", "::", 65535, false},
                                            // Go's ":PORT": every address of both families.
@@ -58,6 +58,8 @@ INSTANTIATE_TEST_SUITE_P(Table, ListenAddressBad,
                          ::testing::Values(Bad{"127.0.0.1", "has no port"}, Bad{"", "has no port"},
                                            Bad{"127.0.0.1:", "no valid port number"},
                                            Bad{"127.0.0.1:65536", "no valid port number"},
+                                           Bad{"127.0.0.1:0", "has port 0, which binds a random"},
+                                           Bad{":0", "has port 0"}, Bad{"[::1]:00", "has port 0"},
                                            Bad{"127.0.0.1:-1", "no valid port number"},
                                            Bad{"127.0.0.1:80x", "no valid port number"},
                                            Bad{"localhost:80", "no valid IP address"},

@@ -32,7 +32,7 @@ TEST(ServerConfig, Defaults) {
 }
 
 TEST(ServerConfig, EverythingSet) {
-  const ServerOptions o = read(R"({"listen": ["127.0.0.1:0", "[::1]:1", ":2"], "threads": 3,
+  const ServerOptions o = read(R"({"listen": ["127.0.0.1:3", "[::1]:1", ":2"], "threads": 3,
     "limits": {"max_header_bytes": 1024, "max_body_bytes": 0, "idle_timeout_ms": 5,
                "read_timeout_ms": 6, "write_timeout_ms": 7, "max_connections": 8,
                "max_keepalive_requests": 9}})");
@@ -75,6 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{R"({"listen": []})", "listen: expected at least one"},
         Bad{R"({"listen": 9090})", "listen: expected a list of strings"},
         Bad{R"({"listen": ["127.0.0.1:1", "host:2"]})", "listen[1]: 'host:2' has no valid IP"},
+        Bad{R"({"listen": ["127.0.0.1:0"]})", "listen[0]: '127.0.0.1:0' has port 0"},
         Bad{R"({"listen": "1.2.3.4"})", "listen: '1.2.3.4' has no port"},
         Bad{R"({"threads": 0})", "threads: expected an integer from 1 to 16"},
         Bad{R"({"threads": 17})", "threads: expected an integer from 1 to 16"},

@@ -6,6 +6,7 @@
 #include "test_client.h"
 
 #include <boost/beast/http/field.hpp>
+#include "free_port.h"
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -32,10 +33,15 @@ Response echo(const Request& request) {
   return res;
 }
 
+// Listen texts ending in ":0" get one free port (the parser refuses port 0, as operators need).
 ServerOptions options(std::vector<std::string> listen) {
   ServerOptions o;
   o.name = "test-server";
-  for (const auto& l : listen) o.listen.push_back(parse_listen_address(l));
+  const std::string port = flowlens::testing::free_port_text();
+  for (auto l : listen) {
+    if (l.ends_with(":0")) l = l.substr(0, l.size() - 1) + port;
+    o.listen.push_back(parse_listen_address(l));
+  }
   return o;
 }
 

@@ -30,7 +30,7 @@ TEST(Config, DefaultsWithAKey) {
 
 TEST(Config, EverythingSet) {
   const Config c = parse_config(R"({
-    "listen": ["127.0.0.1:0", "[::1]:9090", ":8081"], "auth": "none", "include_ips": false, "gzip": false,
+    "listen": ["127.0.0.1:4", "[::1]:9090", ":8081"], "auth": "none", "include_ips": false, "gzip": false,
     "threads": 2, "stale_after_ms": 5000,
     "limits": {"max_header_bytes": 4096, "max_body_bytes": 0, "idle_timeout_ms": 100,
                "read_timeout_ms": 200, "write_timeout_ms": 300, "max_connections": 10,

@@ -4,6 +4,7 @@
 #include "synthetic_snapshot.h"
 #include "test_client.h"
 
+#include "free_port.h"
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -36,10 +37,12 @@ struct Running {
   unsigned short v6_port = 0;
 };
 
-// Starts a sink on 127.0.0.1:0 and [::1]:0 with `extra` config keys, serving 50 servers.
+// Starts a sink on 127.0.0.1 and [::1] (a free port) with `extra` config keys, serving 50 servers.
 Running start_sink(const std::string& extra = {}) {
-  const std::string json = std::string(R"({"listen":["127.0.0.1:0","[::1]:0"],"api_key":")") +
-                           kKey + "\"" + (extra.empty() ? "" : "," + extra) + "}";
+  const std::string port = flowlens::testing::free_port_text();
+  const std::string json = R"({"listen":["127.0.0.1:)" + port + R"(","[::1]:)" + port +
+                           R"("],"api_key":")" + kKey + "\"" + (extra.empty() ? "" : "," + extra) +
+                           "}";
   Running r;
   r.sink = std::make_unique<JsonApiSink>(parse_config(json), "test", nullptr);
   r.sink->publish(testing::synthetic_snapshot(50, now_ms()));

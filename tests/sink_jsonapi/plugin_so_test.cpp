@@ -6,6 +6,7 @@
 #include <flowlens/plugin.h>
 
 #include <dlfcn.h>
+#include "free_port.h"
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -155,10 +156,9 @@ TEST_F(PluginSo, ServesWhatTheHostDelivers) {
   const flowlens_host_api api = make_api(host);
   flowlens_plugin_instance* instance = nullptr;
   char error[FLOWLENS_ERROR_BUFFER_MIN] = {};
-  ASSERT_EQ(d_->create(&api, R"({"listen":["127.0.0.1:0"],"api_key":"k"})", &instance, error,
-                       sizeof error),
-            FLOWLENS_OK)
-      << error;
+  const std::string config =
+      R"({"listen":["127.0.0.1:)" + flowlens::testing::free_port_text() + R"("],"api_key":"k"})";
+  ASSERT_EQ(d_->create(&api, config.c_str(), &instance, error, sizeof error), FLOWLENS_OK) << error;
   ASSERT_EQ(d_->start(instance, error, sizeof error), FLOWLENS_OK) << error;
 
   const unsigned short port = logged_port(host);
@@ -189,8 +189,10 @@ TEST_F(PluginSo, ServesWhatTheHostDelivers) {
 std::string health_from(const PluginSo& so, const flowlens_host_api& api, FakeHost& host) {
   flowlens_plugin_instance* instance = nullptr;
   char error[FLOWLENS_ERROR_BUFFER_MIN] = {};
-  const char* config = R"({"listen":["127.0.0.1:0"],"auth":"none"})";
-  if (so.d()->create(&api, config, &instance, error, sizeof error) != FLOWLENS_OK) return error;
+  const std::string config =
+      R"({"listen":["127.0.0.1:)" + flowlens::testing::free_port_text() + R"("],"auth":"none"})";
+  if (so.d()->create(&api, config.c_str(), &instance, error, sizeof error) != FLOWLENS_OK)
+    return error;
   std::string body;
   if (so.d()->start(instance, error, sizeof error) == FLOWLENS_OK) {
     if (auto reply = http::testing::get("127.0.0.1", logged_port(host), "/health"))

@@ -30,7 +30,7 @@ TEST(Config, TheOriginalsPrometheusAddr) {
 }
 
 TEST(Config, EverythingSet) {
-  const Config c = parse_config(R"({"listen": ["127.0.0.1:0", "[::1]:0"], "threads": 2,
+  const Config c = parse_config(R"({"listen": ["127.0.0.1:4", "[::1]:5"], "threads": 2,
     "bearer_token": "t", "labels": ["game", "com.example.tier"], "limits": {"max_connections": 3},
     "node": "eu-game-7", "capacity_label": "slots"})");
   EXPECT_EQ(c.server.listen.size(), 2u);

@@ -4,6 +4,7 @@
 //   flowlens-prometheus-exposition [--servers N]            print the exposition
 //   flowlens-prometheus-exposition --bench [--servers N] [--scrapes K]
 #include "exposition.h"
+#include "free_port.h"
 #include "prometheus_sink.h"
 #include "synthetic.h"
 #include "test_client.h"
@@ -40,8 +41,10 @@ double ms_since(Clock::time_point t0) {
 int bench(std::size_t servers, int scrapes) {
   const flowlens::sdk::Snapshot snapshot = testing::synthetic_snapshot(servers, 1'795'000'000'000);
   const long rss_before = rss_kib();
-  PrometheusSink sink(parse_config(R"({"listen":["127.0.0.1:0"],"labels":["game"]})"), "bench",
-                      nullptr);
+  PrometheusSink sink(
+      parse_config(R"({"listen":["127.0.0.1:)" + flowlens::testing::free_port_text() +
+                   R"("],"labels":["game"]})"),
+      "bench", nullptr);
   sink.set_host_health([] { return std::string(testing::kFullHealth); });
   const auto render_start = Clock::now();
   sink.publish(snapshot);

@@ -5,6 +5,7 @@
 #include "prometheus_sink.h"
 #include "test_client.h"
 
+#include "free_port.h"
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -31,7 +32,9 @@ sdk::Snapshot snapshot_of(std::initializer_list<std::pair<std::string, int>> ser
 
 std::unique_ptr<PrometheusSink> start(const std::string& extra_json = {}) {
   auto sink = std::make_unique<PrometheusSink>(
-      parse_config(R"({"listen": ["127.0.0.1:0"])" + extra_json + "}"), "9.9.9", nullptr);
+      parse_config(R"({"listen": ["127.0.0.1:)" + flowlens::testing::free_port_text() + "\"]" +
+                   extra_json + "}"),
+      "9.9.9", nullptr);
   sink->set_host_health([] { return std::string(R"({"version":"1.2.3","bpf_attached":true})"); });
   sink->start();
   return sink;
