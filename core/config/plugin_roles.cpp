@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "config/plugin_roles.h"
 
 namespace flowlens::config {

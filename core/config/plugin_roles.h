@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A configuration must give the daemon something to watch and somewhere to tell: with no
 // discovery it watches no port, with no sink its estimates reach nobody. Either way it would start,
 // log that all is well and do nothing, which an operator notices hours later. Both are errors.

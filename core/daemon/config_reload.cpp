@@ -4,12 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "config/estimator_section.h"
 #include "config/plugin_availability.h"
 #include "config/plugin_probe.h"
+#include "config/plugin_roles.h"
 #include "daemon/run_config.h"
+#include "flowlens/plugin.h"
 
 namespace flowlens::daemon {
 
@@ -108,13 +111,24 @@ std::vector<std::string> ConfigReload::prepare(const config::Config& next, Reloa
   errors.insert(errors.end(), plan.errors.begin(), plan.errors.end());
   // Each new or changed section through its plugin's own create, as check-config does, so a
   // section the plugin refuses is refused here rather than after its old instance has stopped.
+  // The daemon must still have something to watch and somewhere to tell once the plan is applied.
+  std::set<std::string> leaving(plan.stop.begin(), plan.stop.end());
+  for (const auto& inst : plan.restart) leaving.insert(inst.name);
+  config::PluginRoles roles = plugins_.roles(leaving);
+  roles.servers_on_command_line = !opts_.servers.empty();
+  roles.jsonl_output = opts_.jsonl;
   for (const auto* list : {&plan.restart, &plan.start}) {
     for (const auto& inst : *list) {
       config::SectionCheck check = config::check_plugin_section(inst, running_.core.plugin_dir);
       for (const auto& n : check.notes) spdlog::warn("{}", n);
       if (!check.error.empty()) errors.push_back(check.error);
+      if (check.capabilities & FLOWLENS_CAP_DISCOVERY) ++roles.discovery;
+      if (check.capabilities & FLOWLENS_CAP_SINK) ++roles.sinks;
     }
   }
+  if (errors.empty())
+    for (auto& e : config::missing_role_errors(roles, config::RolesContext::kRun))
+      errors.push_back(std::move(e));
   if (plan.metrics_interval_changed) loop.metrics_interval = plan.applied.core.metrics_interval;
   return errors;
 }

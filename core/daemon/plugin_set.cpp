@@ -143,10 +143,11 @@ size_t PluginSet::running() const {
   return instances_.size();
 }
 
-config::PluginRoles PluginSet::roles() const {
+config::PluginRoles PluginSet::roles(const std::set<std::string>& except) const {
   std::lock_guard lock(mutex_);
   config::PluginRoles roles;
   for (const auto& r : instances_) {
+    if (except.contains(r.instance->name())) continue;
     if (r.instance->plugin().is_discovery()) ++roles.discovery;
     if (r.instance->is_sink()) ++roles.sinks;
   }

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,8 +67,9 @@ class PluginSet {
   // instance that failed to start (state "failed", with its error).
   std::vector<InstanceHealth> health() const;
   size_t running() const;
-  // Running instances by role (the run command's stand-ins are the caller's to fill in).
-  config::PluginRoles roles() const;
+  // Running instances by role, leaving out those named in `except` (a reload about to stop or
+  // replace them); the run command's stand-ins are the caller's to fill in.
+  config::PluginRoles roles(const std::set<std::string>& except = {}) const;
 
  private:
   struct Running {

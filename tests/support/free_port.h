@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // A loopback TCP port that nothing listens on at the moment, for configs in tests: listen
 // addresses must name a real port (port 0 is refused as an operator's mistake). Another process
 // could take the port between this call and the test's bind; on a test's own loopback, with the
@@ -41,6 +42,8 @@ inline unsigned short free_tcp_port() {
   throw std::runtime_error("free_tcp_port: no port free on both 127.0.0.1 and [::1]");
 }
 
-inline std::string free_port_text() { return std::to_string(free_tcp_port()); }
+inline std::string free_port_text() {
+  return std::to_string(free_tcp_port());
+}
 
 }  // namespace flowlens::testing
