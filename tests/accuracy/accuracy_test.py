@@ -17,10 +17,7 @@ from run import DEFAULT_SEEDS, run  # noqa: E402
 from scenarios import SCENARIOS  # noqa: E402
 
 # scenario -> why the shipped estimator misses a bound on it today.
-EXPECTED_TO_FAIL = {
-    "monitors": "pollers once a second with GameSpy v1/v2/v3 queries and RakNet pings count as "
-                "players: only FF FF FF FF payloads are taken for queries",
-}
+EXPECTED_TO_FAIL = {}
 
 
 def main():
