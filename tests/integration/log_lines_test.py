@@ -31,8 +31,8 @@ def run_daemon(hosts, flowlensd, conf, pins, work, journal):
             st = os.fstat(err.fileno())
             env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
         daemon = hosts.popen_in(hosts.srv, flowlensd, "run", "--conf-dir", conf, "--pin-dir", pins,
-                                "--server", "cs=27015/udp", "--log-level", "debug", env=env,
-                                stdout=subprocess.DEVNULL, stderr=err)
+                                "--server", "cs=27015/udp", "--jsonl", "--log-level", "debug",
+                                env=env, stdout=subprocess.DEVNULL, stderr=err)
         time.sleep(RUN_SECONDS)
         daemon.send_signal(signal.SIGTERM)
         try:
