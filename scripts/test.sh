@@ -8,7 +8,9 @@
 #                               the accuracy suite (its replay is the same code, already tested)
 #   scripts/test.sh --tsan      then a ThreadSanitizer build (build-tsan/) doing the same; a race
 #                               fails the test (the daemon exits 66), not part of CI
-#   scripts/test.sh -R REGEX    only the tests matching REGEX (passed to ctest)
+#   scripts/test.sh -R REGEX    only the tests matching REGEX (passed to ctest), no fuzzing
+# The whole suite also runs every libFuzzer target briefly (scripts/fuzz.sh, FLOWLENS_FUZZ_SECONDS
+# per target, default 20); a crash fails the run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SANITIZE=0
@@ -18,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) SANITIZE=1; shift ;;
     --tsan) TSAN=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) CTEST_ARGS+=("$1"); shift ;;
   esac
 done
@@ -26,6 +28,9 @@ done
 "$ROOT/scripts/build.sh" "$ROOT/build" -DFLOWLENS_BUILD_TESTS=ON
 status=0
 ctest --test-dir "$ROOT/build" --output-on-failure --no-tests=error "${CTEST_ARGS[@]}" || status=$?
+if [ ${#CTEST_ARGS[@]} -eq 0 ]; then
+  "$ROOT/scripts/fuzz.sh" "${FLOWLENS_FUZZ_SECONDS:-20}" || status=$?
+fi
 if [ "$SANITIZE" = 1 ]; then
   # Debug (-O0) compiles much faster than an optimised sanitizer build; the tests here are small.
   "$ROOT/scripts/build.sh" "$ROOT/build-asan" -DFLOWLENS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "config/config_node.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
@@ -48,6 +49,36 @@ std::optional<SourcePos> too_deep_brackets(std::string_view text,
     if ((c == ']' || c == '}') && depth > 0) --depth;
   }
   return std::nullopt;
+}
+
+// Where the first three documents of `text` start. yaml-cpp 0.7's LoadAll never returns on a
+// stray top-level ',' (",", "&a ,"): each call yields another empty document without consuming the
+// token, growing memory until the process dies. Stopping at three documents bounds it; two
+// documents starting at the same place are that stuck token.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+std::vector<YAML::Mark> document_starts(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  while (handler.starts.size() < 3 && parser.HandleNextDocument(handler)) {
+  }
+  return handler.starts;
 }
 
 struct Budget {
@@ -187,20 +218,27 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
   if (auto at = too_deep_brackets(text, file))
     throw ConfigError(at->to_string() + ": brackets nested more than " + std::to_string(kMaxDepth) +
                       " deep; a config is never that deep");
-  std::vector<YAML::Node> docs;
+  const std::string input(text);
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    std::vector<YAML::Mark> starts = document_starts(input);
+    if (starts.empty()) return ConfigNode(ConfigNode::Kind::kNull, SourcePos{file, 1, 1});
+    for (size_t i = 1; i < starts.size(); ++i) {
+      if (starts[i].pos != starts[i - 1].pos) continue;
+      throw ConfigError(make_pos(file, starts[i]).to_string() + ": invalid YAML: unexpected '" +
+                        std::string(1, input[static_cast<size_t>(starts[i].pos)]) + "'");
+    }
+    // A second document ("---") would otherwise be dropped without a word.
+    if (starts.size() > 1)
+      throw ConfigError(make_pos(file, starts[1]).to_string() +
+                        ": expected one YAML document per file, found another here (split them "
+                        "into separate files)");
+    doc = YAML::Load(input);
   } catch (const YAML::Exception& e) {
     throw ConfigError(make_pos(file, e.mark).to_string() + ": invalid YAML: " + e.msg);
   }
-  // A second document ("---") would otherwise be dropped without a word.
-  if (docs.size() > 1)
-    throw ConfigError(make_pos(file, docs[1].Mark()).to_string() +
-                      ": expected one YAML document per file, found " +
-                      std::to_string(docs.size()) + " (split them into separate files)");
-  if (docs.empty()) return ConfigNode(ConfigNode::Kind::kNull, SourcePos{file, 1, 1});
   Budget budget{file};
-  return convert(docs[0], budget, 0, SourcePos{file, 1, 1});
+  return convert(doc, budget, 0, SourcePos{file, 1, 1});
 }
 
 ConfigNode load_yaml_file(const std::filesystem::path& path) {

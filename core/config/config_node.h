@@ -22,7 +22,7 @@ class ConfigNode {
   struct Entry;
 
   ConfigNode() = default;
-  ConfigNode(Kind kind, SourcePos pos) : kind_(kind), pos_(std::move(pos)) {}
+  ConfigNode(Kind kind, SourcePos pos);
   static ConfigNode scalar(std::string text, bool quoted, SourcePos pos);
 
   Kind kind() const { return kind_; }
@@ -42,7 +42,7 @@ class ConfigNode {
   void set(std::string key, SourcePos key_pos, ConfigNode value);
 
   const std::vector<ConfigNode>& items() const { return items_; }
-  void push_back(ConfigNode item) { items_.push_back(std::move(item)); }
+  void push_back(ConfigNode item);
 
   // Short name of the kind for messages: "a map", "a list", "a scalar", "nothing".
   std::string_view kind_name() const;
@@ -61,6 +61,13 @@ struct ConfigNode::Entry {
   SourcePos key_pos;
   ConfigNode value;
 };
+
+// Defined once Entry is complete: clang instantiates the members' (constexpr) destructors where
+// these are defined, and a vector of an incomplete type cannot be destroyed.
+inline ConfigNode::ConfigNode(Kind kind, SourcePos pos) : kind_(kind), pos_(std::move(pos)) {}
+inline void ConfigNode::push_back(ConfigNode item) {
+  items_.push_back(std::move(item));
+}
 
 // Reads one YAML file. An empty file is a null node. Bad YAML, duplicate keys, non-scalar keys
 // and unreadable files throw ConfigError naming file:line:column.

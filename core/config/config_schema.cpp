@@ -20,12 +20,8 @@ void read_core(const ConfigNode& node, Diagnostics& diag, CoreConfig& core) {
 
   if (r.read_string("interface", core.interface)) {
     const ConfigNode& v = *r.take("interface");
-    if (core.interface.size() > kMaxInterfaceName ||
-        core.interface.find_first_of("/ \t:") != std::string::npos) {
-      r.error(v, "interface",
-              "expected a network interface name (at most 15 characters, no '/', ':' or "
-              "spaces) or \"\" for the default-route interface, got " +
-                  describe(v));
+    if (!is_valid_interface_name(core.interface)) {
+      r.error(v, "interface", std::string(kInterfaceNameExpected) + ", got " + describe(v));
       core.interface = std::string(kDefaultInterface);
     }
   }
@@ -105,6 +101,10 @@ void read_plugin(const ConfigNode::Entry& entry, Diagnostics& diag, Config& out)
 }
 
 }  // namespace
+
+bool is_valid_interface_name(std::string_view name) {
+  return name.size() <= kMaxInterfaceName && name.find_first_of("/ \t\n\r:") == name.npos;
+}
 
 bool is_valid_name(std::string_view name) {
   return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {

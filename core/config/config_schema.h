@@ -16,4 +16,11 @@ Config config_from_tree(const ConfigNode& root);
 // '/' or '.' may sneak in).
 bool is_valid_name(std::string_view name);
 
+// A network interface name as Linux takes it (at most 15 bytes, no '/', ':' or blanks), or ""
+// for the default-route interface.
+bool is_valid_interface_name(std::string_view name);
+inline constexpr std::string_view kInterfaceNameExpected =
+    "expected a network interface name (at most 15 characters, no '/', ':' or spaces) or \"\" "
+    "for the default-route interface";
+
 }  // namespace flowlens::config

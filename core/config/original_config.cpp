@@ -103,7 +103,12 @@ Config map_original(const ConfigNode& root) {
   MapReader r(root, "", diag);
   const SourcePos file_pos{root.pos().file, 0, 0};
 
-  r.read_string("interface", cfg.core.interface);
+  if (r.read_string("interface", cfg.core.interface) &&
+      !is_valid_interface_name(cfg.core.interface)) {
+    const ConfigNode& v = *r.find("interface");
+    r.error(v, "interface", std::string(kInterfaceNameExpected) + ", got " + describe(v));
+    cfg.core.interface = std::string(kDefaultInterface);
+  }
   uint64_t map_size = cfg.core.ebpf_map_size;
   if (r.read_uint("ebpf_map_size", 1, kMaxEbpfMapSize, map_size))
     cfg.core.ebpf_map_size = static_cast<uint32_t>(map_size);

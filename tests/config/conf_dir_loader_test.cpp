@@ -219,7 +219,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "3:3: log_level: duplicate key"},
         BadCase{"top level is a list", "- core\n", "1:1: expected a map of top-level keys"},
         BadCase{"two documents", "core: {}\n---\nplugins: {}\n",
-                "3:1: expected one YAML document per file, found 2"},
+                "2:1: expected one YAML document per file, found another here"},
+        // yaml-cpp alone loops on it, yielding empty documents until memory runs out.
+        BadCase{"a stray comma at the top", ",a\n", "1:1: invalid YAML: unexpected ','"},
+        BadCase{"a stray comma after an anchor", "&x ,\n", "1:4: invalid YAML: unexpected ','"},
+        BadCase{"a stray comma in a second document", "core: {}\n---\n,\n",
+                "2:1: expected one YAML document per file"},
         BadCase{"bad YAML syntax", "core: {log_level: info\nplugins: {}\n", "2:"},
         BadCase{"bad YAML syntax names the problem", "core: [1, 2\n",
                 "2:1: invalid YAML: end of sequence flow not found"},

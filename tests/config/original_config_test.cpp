@@ -105,7 +105,12 @@ TEST(OriginalConfig, ErrorsNameFileLineColumn) {
         Case{"metrics_interval: 1ns\n", "1:19: metrics_interval: expected a duration from 100ms"},
         Case{"metrics_interval: 99ms\n", "1:19: metrics_interval: expected a duration from 100ms"},
         Case{"discovery_interval: 48h\n",
-             "1:21: discovery_interval: expected a duration from 100ms to 24h"}}) {
+             "1:21: discovery_interval: expected a duration from 100ms to 24h"},
+        // Checked as conf.d's core.interface is: the daemon would fail at attach instead.
+        Case{"interface: eth\"127.0.0.1:8080\"\n",
+             "1:12: interface: expected a network interface name"},
+        Case{"interface: a-name-longer-than-15\n",
+             "1:12: interface: expected a network interface name"}}) {
     TempDir dir;
     std::string file = dir.write("config.yaml", c.yaml);
     try {
