@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -15,6 +16,7 @@
 #include "config/plugin_probe.h"
 #include "config/plugin_roles.h"
 #include "flowlens/plugin.h"
+#include "registry/server_registry.h"
 
 namespace flowlens::config {
 
@@ -32,6 +34,23 @@ SectionCheck probe_instance(const PluginInstanceConfig& inst,
   return r;
 }
 
+// The daemon merges discovery by the same rules and keeps running, but the server that loses a
+// port reads unknown for as long as the config stays so: a mistake worth failing the check for.
+// Only plugins that publish from their config alone are seen here; the others publish what a
+// service says at run time. Returns the error count.
+size_t report_conflicts(const registry::ServerRegistry& published,
+                        const std::vector<PluginInstanceConfig>& instances, std::ostream& err) {
+  const registry::MergedView view = published.merged();
+  for (const auto& c : view.conflicts) {
+    const auto inst = std::find_if(instances.begin(), instances.end(),
+                                   [&](const auto& i) { return i.name == c.losing_source; });
+    if (inst != instances.end()) err << inst->pos.to_string() << ": ";
+    err << "plugins." << c.losing_source << ": " << c.text
+        << ": the server that loses it would read unknown\n";
+  }
+  return view.conflicts.size();
+}
+
 // Checks every enabled, installed instance through its plugin. Returns the error count.
 size_t check_plugins(const Config& cfg, const std::filesystem::path& plugin_dir,
                      std::ostream& err) {
@@ -43,15 +62,18 @@ size_t check_plugins(const Config& cfg, const std::filesystem::path& plugin_dir,
 
   size_t errors = 0;
   PluginRoles roles;
+  registry::ServerRegistry published;
   for (const auto& inst : sel.to_load) {
-    const SectionCheck r = probe_instance(inst, plugin_dir, err, "");
+    SectionCheck r = probe_instance(inst, plugin_dir, err, "");
     if (!r.error.empty()) {
       ++errors;
       continue;
     }
     if (r.capabilities & FLOWLENS_CAP_DISCOVERY) ++roles.discovery;
     if (r.capabilities & FLOWLENS_CAP_SINK) ++roles.sinks;
+    if (!r.servers.empty()) published.replace_all(inst.name, std::move(r.servers));
   }
+  errors += report_conflicts(published, sel.to_load, err);
   // A disabled section is what an operator enables later (the shipped examples): say now what
   // would fail then, without failing a configuration that runs as it is.
   for (const auto& inst : located.plugins)

@@ -4,7 +4,10 @@
 // destroys it without ever starting it.
 #include "config/plugin_probe.h"
 
+#include <map>
+
 #include "config/plugin_availability.h"
+#include "flowlens/plugin.h"
 
 #include "plugin_host/host_services.h"
 #include "plugin_host/loader.h"
@@ -15,8 +18,9 @@ namespace flowlens::config {
 
 namespace {
 
-// What a probed instance sees of the daemon: its log lines are kept for the report; publishing
-// and events are accepted and dropped (create should not publish, but doing so is not wrong).
+// What a probed instance sees of the daemon: its log lines are kept for the report, what it
+// publishes is kept by id (create should not publish, but doing so is not wrong), events are
+// dropped.
 class ProbeServices : public plugin_host::HostServices {
  public:
   explicit ProbeServices(std::vector<std::string>& log) : log_(log) {}
@@ -25,14 +29,31 @@ class ProbeServices : public plugin_host::HostServices {
     static constexpr const char* kNames[] = {"trace", "debug", "info", "warn", "error"};
     log_.push_back(std::string(kNames[static_cast<int>(level)]) + ": " + std::string(message));
   }
-  void add_servers(const std::string&, std::vector<model::Server>) override {}
-  void remove_servers(const std::string&, std::vector<std::string>) override {}
-  void replace_servers(const std::string&, std::vector<model::Server>) override {}
+  void add_servers(const std::string&, std::vector<model::Server> servers) override {
+    for (auto& s : servers) {
+      std::string id = s.id;
+      published_[id] = std::move(s);
+    }
+  }
+  void remove_servers(const std::string&, std::vector<std::string> ids) override {
+    for (const auto& id : ids) published_.erase(id);
+  }
+  void replace_servers(const std::string& instance, std::vector<model::Server> servers) override {
+    published_.clear();
+    add_servers(instance, std::move(servers));
+  }
   void emit_event(const std::string&, plugin_host::Event) override {}
   model::SnapshotPtr latest_snapshot() override { return nullptr; }
 
+  std::vector<model::Server> published() const {
+    std::vector<model::Server> out;
+    for (const auto& [id, s] : published_) out.push_back(s);
+    return out;
+  }
+
  private:
   std::vector<std::string>& log_;
+  std::map<std::string, model::Server> published_;
 };
 
 // The host's message is "instance 'x' (plugin p 1.0): create failed: MESSAGE [status]"; the
@@ -80,6 +101,19 @@ ProbeResult probe_plugin(const std::filesystem::path& so_file, const std::string
     take_plugin_message(e.what(), r);
     return r;
   }
+  if ((r.capabilities & FLOWLENS_CAP_DISCOVERY) &&
+      (r.capabilities & FLOWLENS_CAP_PUBLISHES_CONFIG)) {
+    try {
+      instance.start();
+    } catch (const plugin_host::PluginError& e) {
+      r.error = e.what();
+      instance.destroy();
+      return r;
+    }
+    // Taken before stop: a stopping discovery withdraws what it published.
+    r.servers = services.published();
+    instance.stop();
+  }
   instance.destroy();
   return r;
 }
@@ -92,6 +126,7 @@ SectionCheck check_plugin_section(const PluginInstanceConfig& inst,
   ProbeResult r = probe_plugin(file, inst.plugin, inst.name, inst.config_json);
   SectionCheck out;
   out.capabilities = r.capabilities;
+  out.servers = std::move(r.servers);
   for (const auto& line : r.log)
     if (line.starts_with("warn") || line.starts_with("error"))
       out.notes.push_back(inst.pos.to_string() + ": " + where + ": plugin says " + line);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 // check-config's view of a plugin: load the .so, run the instance's config through the plugin's
 // own create() and destroy it again. The ABI promises create opens no socket and starts no
-// thread, so this validates a plugin section without touching the network.
+// thread, so this validates a plugin section without touching the network. A plugin with
+// FLOWLENS_CAP_PUBLISHES_CONFIG is also started and stopped, to collect the servers it publishes.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "model/server.h"
 
 namespace flowlens::config {
 
@@ -24,6 +26,9 @@ struct ProbeResult {
   std::vector<std::string> log;
   std::string version;
   uint32_t capabilities = 0;  // FLOWLENS_CAP_* of the loaded plugin; 0 when it did not load
+  // What a FLOWLENS_CAP_PUBLISHES_CONFIG plugin published once started (it is then stopped);
+  // empty for every other plugin, which is only created.
+  std::vector<model::Server> servers;
 };
 
 // `plugin` is the name the config asked for; the descriptor must carry the same name.
@@ -38,7 +43,8 @@ struct SectionCheck {
   std::vector<std::string> notes;
   // Empty when the plugin loaded and accepted the section.
   std::string error;
-  uint32_t capabilities = 0;  // FLOWLENS_CAP_* of the plugin when it loaded
+  uint32_t capabilities = 0;           // FLOWLENS_CAP_* of the plugin when it loaded
+  std::vector<model::Server> servers;  // as ProbeResult::servers
 };
 
 SectionCheck check_plugin_section(const PluginInstanceConfig& inst,

@@ -78,7 +78,7 @@ bool TickPipeline::follow_registry() {
     endpoints.insert(endpoints.end(), s.endpoints.begin(), s.endpoints.end());
   if (!watch_(endpoints)) return false;  // estimate with the old set; retry on the next tick
   seen_generation_ = view.generation;
-  for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c);
+  for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c.text);
   spdlog::info("watching {} servers on {} ports", view.servers.size(), endpoints.size());
   emit_server_changes(view.servers);
   incomplete_ = std::move(view.incomplete);

@@ -57,8 +57,9 @@ MergedView ServerRegistry::merged() const {
   for (const auto& [source, table] : by_source_) {
     for (const auto& [id, server] : table) {
       if (auto owner = id_owner.find(id); owner != id_owner.end()) {
-        view.conflicts.push_back("server '" + id + "' is published by both '" + owner->second +
-                                 "' and '" + source + "'; keeping '" + owner->second + "'");
+        view.conflicts.push_back({source, "server '" + id + "' is published by both '" +
+                                              owner->second + "' and '" + source + "'; keeping '" +
+                                              owner->second + "'"});
         continue;
       }
       id_owner[id] = source;
@@ -72,8 +73,9 @@ MergedView ServerRegistry::merged() const {
         if (inserted) {
           kept.endpoints.push_back(ep);
         } else {
-          view.conflicts.push_back("port " + model::to_string(ep) + " is claimed by both " +
-                                   it->second + " and " + who + "; keeping " + it->second);
+          view.conflicts.push_back({source, "port " + model::to_string(ep) +
+                                                " is claimed by both " + it->second + " and " +
+                                                who + "; keeping " + it->second});
           // Without the port its players are not seen: its count would be a confident 0.
           std::string& why = view.incomplete[id];
           why += (why.empty() ? "" : "; ") + model::to_string(ep) + " belongs to " + it->second;

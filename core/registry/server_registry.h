@@ -14,11 +14,16 @@
 
 namespace flowlens::registry {
 
+// A server id or a port published twice, as the merge resolved it.
+struct Conflict {
+  std::string losing_source;  // the source whose claim was dropped
+  std::string text;           // one sentence for the log, naming both claims
+};
+
 struct MergedView {
   uint64_t generation = 0;             // bumps on every change
   std::vector<model::Server> servers;  // sorted by id; endpoints already conflict-free
-  // What the merge resolved, one sentence each, for the log: a server id or a port published twice.
-  std::vector<std::string> conflicts;
+  std::vector<Conflict> conflicts;
   // Servers that lost a port to another, by id, with why: their estimate is unknown, not 0.
   std::map<std::string, std::string> incomplete;
 };

@@ -13,7 +13,7 @@ class StaticDiscovery {
   static constexpr const char* kName = "discovery-static";
   static constexpr const char* kVersion = "1.0.0";
   static constexpr const char* kDescription = "game servers listed in the config";
-  static constexpr uint32_t kCapabilities = FLOWLENS_CAP_DISCOVERY;
+  static constexpr uint32_t kCapabilities = FLOWLENS_CAP_DISCOVERY | FLOWLENS_CAP_PUBLISHES_CONFIG;
 
   // Validates only (check-config runs this): the whole list is parsed here, not in start.
   StaticDiscovery(sdk::Host host, const sdk::Config& config);

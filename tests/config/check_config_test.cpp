@@ -177,6 +177,55 @@ TEST(CheckConfig, AWrongPluginDirectoryIsInvalid) {
   EXPECT_NE(r.err.find("no discovery plugin will run"), std::string::npos) << r.err;
 }
 
+// Two instances that list the same port: the daemon would keep one claim and report the other
+// server unknown for as long as the config stays so. check-config fails and points at the section
+// whose claim is dropped (the one whose name sorts later, as the daemon merges).
+TEST(CheckConfig, APortListedByTwoInstancesIsInvalidAtTheLosingSection) {
+  TempDir dir;
+  write_working_base(dir);  // base-static: mc on 25565/tcp
+  std::string file = dir.write("20.yaml",
+                               "plugins:\n"
+                               "  rust-static:\n"
+                               "    plugin: discovery-static\n"
+                               "    config: {servers: [{id: rust, endpoints: [\"28015/udp\", "
+                               "\"25565/tcp\"]}]}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid) << r.out;
+  EXPECT_NE(r.err.find(file + ":2:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("plugins.rust-static: port 25565/tcp is claimed by both base-static/mc and "
+                       "rust-static/rust"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("INVALID: 1 error(s)"), std::string::npos) << r.err;
+}
+
+TEST(CheckConfig, AServerIdListedByTwoInstancesIsInvalid) {
+  TempDir dir;
+  write_working_base(dir);
+  dir.write("20.yaml",
+            "plugins: {more-static: {plugin: discovery-static, config: {servers: [{id: mc, "
+            "endpoints: [\"25566/tcp\"]}]}}}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigInvalid) << r.out;
+  EXPECT_NE(r.err.find("plugins.more-static: server 'mc' is published by both 'base-static' and "
+                       "'more-static'"),
+            std::string::npos)
+      << r.err;
+}
+
+// What the operator enables later is not running now: a disabled instance on the same port does
+// not fail the config that runs as it is.
+TEST(CheckConfig, ADisabledInstanceOnTheSamePortIsNoConflict) {
+  TempDir dir;
+  write_working_base(dir);
+  dir.write("20.yaml",
+            "plugins: {spare: {plugin: discovery-static, enabled: false, config: {servers: [{id: "
+            "spare, endpoints: [\"25565/tcp\"]}]}}}\n");
+  CheckRun r = check_dir(dir.path());
+  EXPECT_EQ(r.code, kCheckConfigOk) << r.err;
+  EXPECT_EQ(r.err.find("claimed by both"), std::string::npos) << r.err;
+}
+
 TEST(CheckConfig, AFileThatIsNotAPluginIsReported) {
   TempDir dir, plugins;
   plugins.write("discovery-static.so", "not an ELF file");

@@ -40,7 +40,8 @@ TEST(ServerRegistry, PortClaimedTwiceGoesToFirstSourceByName) {
     EXPECT_EQ(v.servers[0].endpoints[0].port, 27016);
     EXPECT_EQ(v.servers[1].endpoints.size(), 1u);
     ASSERT_EQ(v.conflicts.size(), 1u);
-    EXPECT_NE(v.conflicts[0].find("27015/udp"), std::string::npos) << v.conflicts[0];
+    EXPECT_NE(v.conflicts[0].text.find("27015/udp"), std::string::npos) << v.conflicts[0].text;
+    EXPECT_EQ(v.conflicts[0].losing_source, "docker");
   }
 }
 
@@ -52,6 +53,7 @@ TEST(ServerRegistry, SameIdFromTwoSourcesKeepsOneAndSaysSo) {
   ASSERT_EQ(v.servers.size(), 1u);
   EXPECT_EQ(v.servers[0].endpoints[0].port, 25565);
   ASSERT_EQ(v.conflicts.size(), 1u);
+  EXPECT_EQ(v.conflicts[0].losing_source, "b");
 }
 
 TEST(ServerRegistry, RemoveAndReplaceBumpGeneration) {

@@ -58,7 +58,7 @@ extern "C" {
 /* Bump MINOR when something is appended: a field at the end of a struct, a host function, a
  * status, an event kind, a capability bit. Minors are compatible both ways: readers check
  * struct_size before a newer field, and unknown enum values are treated as the generic case. */
-#define FLOWLENS_PLUGIN_ABI_MINOR 2
+#define FLOWLENS_PLUGIN_ABI_MINOR 3
 
 /* The one exported symbol; its name carries the major so a v2 plugin is told apart by name. */
 #define FLOWLENS_PLUGIN_ENTRY flowlens_plugin_entry_v1
@@ -108,7 +108,12 @@ enum {
 /* Capability bits in flowlens_plugin_descriptor.capabilities. */
 enum {
   FLOWLENS_CAP_DISCOVERY = 1u << 0, /* publishes servers through the host API */
-  FLOWLENS_CAP_SINK = 1u << 1       /* receives snapshots and events: on_snapshot required */
+  FLOWLENS_CAP_SINK = 1u << 1,      /* receives snapshots and events: on_snapshot required */
+  /* v1.3, with FLOWLENS_CAP_DISCOVERY: start publishes only what the config lists, opens nothing
+   * and starts no thread. check-config then starts and stops the instance to check its servers
+   * against every other instance's (a port claimed twice), which it cannot do for discovery
+   * that asks a service. A host that predates the bit ignores it. */
+  FLOWLENS_CAP_PUBLISHES_CONFIG = 1u << 2
 };
 
 /* Transport protocols, IANA numbers (IPPROTO_TCP, IPPROTO_UDP). */
