@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "engine_client.h"
 
+#include "event_lines.h"
+
 #include <stdexcept>
 
 #include <boost/asio/generic/stream_protocol.hpp>
@@ -136,13 +138,7 @@ asio::awaitable<void> EngineClient::stream_lines(
     co_await http::async_read_some(stream, buffer, parser, token);
     if (ec == http::error::end_of_stream || ec == asio::error::eof) break;
     if (ec) fail(host_, target, "read", ec);
-    size_t start = 0;
-    for (size_t nl; (nl = body.find('\n', start)) != std::string::npos; start = nl + 1) {
-      std::string_view line(body.data() + start, nl - start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (!line.empty()) on_line(line);
-    }
-    body.erase(0, start);
+    body.erase(0, take_event_lines(body, on_line));
     if (body.size() > limits_.max_event_line_bytes) {
       throw std::runtime_error(host_.uri + " " + target + ": an event line exceeds " +
                                std::to_string(limits_.max_event_line_bytes) + " bytes");

@@ -9,6 +9,7 @@
 #include "container_facts.h"
 #include "docker_event.h"
 #include "docker_host.h"
+#include "event_lines.h"
 #include "fixture.h"
 
 namespace flowlens::discovery_docker {
@@ -65,6 +66,17 @@ std::vector<DockerEvent> read_events(const std::string& file) {
   std::istringstream in(fixture_text(file));
   for (std::string line; std::getline(in, line);) out.push_back(parse_event_line(line));
   return out;
+}
+
+TEST(DockerEvents, StreamLinesAreCutAtEachLineEndAndTheRestWaits) {
+  std::vector<std::string> lines;
+  const auto keep = [&](std::string_view l) { lines.emplace_back(l); };
+  // Keep-alive blank lines are skipped; a "\r\n" end loses its '\r', "\r\r\n" only the last.
+  const std::string received = "{\"a\":1}\r\n\n\r\n{\"b\":2}\r\r\n{\"c\":";
+  EXPECT_EQ(take_event_lines(received, keep), received.find("{\"c\""));
+  EXPECT_EQ(lines, (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}\r"}));
+  EXPECT_EQ(take_event_lines("no line end yet", keep), 0u);
+  EXPECT_EQ(lines.size(), 2u);
 }
 
 TEST(DockerEvents, ApiOneFortyOneAndOneFiftyTwoReadAlike) {
