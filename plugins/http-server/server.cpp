@@ -9,7 +9,10 @@
 
 #include <boost/beast/http/write.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <exception>
+#include <string>
 #include <sstream>
 #include <stdexcept>
 
@@ -21,6 +24,10 @@ using tcp = asio::ip::tcp;
 
 // Backoff after a failed accept (EMFILE, ENOBUFS) so the loop does not spin on it.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+// A client that keeps the server at its limit, or fds used up, would otherwise write a line per
+// connection: one line when it first happens, then at most one per interval, with the count.
+constexpr std::chrono::minutes kRepeatLogInterval{10};
 
 // The fixed bytes sent to a connection over max_connections, rendered once per server.
 std::string busy_response(const ErrorResponder& error) {
@@ -66,7 +73,12 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
-      log_(LogLevel::kWarn, name_ + ": accept failed: " + ec.message());
+      // EMFILE lasts as long as the fds are used up: one line per interval, not one per retry.
+      const uint64_t failed = ++accept_failures_;
+      if (due(accept_logged_at_)) {
+        log_(LogLevel::kWarn, name_ + ": accept failed: " + ec.message() + " (" +
+                                  std::to_string(failed) + " failures since start)");
+      }
       retry_.expires_after(kAcceptRetryDelay);
       retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
         if (!wait_ec) self->do_accept();
@@ -77,6 +89,7 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
         shared_->limits.max_connections) {
       shared_->active.fetch_sub(1, std::memory_order_relaxed);
       refuse(std::move(socket));
+      report_refused();
     } else {
       // A response is written in one go; Nagle would only hold back its last partial segment.
       boost::system::error_code ignored;
@@ -96,6 +109,26 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
     socket.close(ignored);
   }
 
+  // True when a line stamped in `logged_at` is due: the first time, then once per interval.
+  // Several threads may accept (threads > 1): the stamp is claimed atomically.
+  static bool due(std::atomic<std::chrono::steady_clock::rep>& logged_at) {
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    auto last = logged_at.load(std::memory_order_relaxed);
+    const auto interval =
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(kRepeatLogInterval).count();
+    if (last != 0 && now - last < interval) return false;
+    return logged_at.compare_exchange_strong(last, now);
+  }
+
+  void report_refused() {
+    const uint64_t total = shared_->refused.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (!due(refused_logged_at_)) return;
+    log_(LogLevel::kWarn, name_ + ": connection limit reached (" +
+                              std::to_string(shared_->limits.max_connections) +
+                              " open, limits.max_connections): new connections are answered 503; " +
+                              std::to_string(total) + " refused since start");
+  }
+
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
@@ -103,6 +136,10 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
   const LogFn& log_;
   const std::string& name_;
   const std::string busy_;
+  // steady_clock ticks of the last line of each kind; 0 before the first.
+  std::atomic<std::chrono::steady_clock::rep> refused_logged_at_{0};
+  std::atomic<std::chrono::steady_clock::rep> accept_logged_at_{0};
+  std::atomic<uint64_t> accept_failures_{0};
 };
 
 Server::Server(ServerOptions options, Handler handler, LogFn log, ErrorResponder error)
@@ -171,6 +208,11 @@ void Server::start() {
     log_(LogLevel::kInfo, options_.name + ": listening on " + ep.address().to_string() + " port " +
                               std::to_string(ep.port()));
   }
+}
+
+ConnectionStats Server::connection_stats() const {
+  return {shared_->active.load(std::memory_order_relaxed), shared_->limits.max_connections,
+          shared_->refused.load(std::memory_order_relaxed)};
 }
 
 void Server::stop() {

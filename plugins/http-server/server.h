@@ -4,6 +4,7 @@
 // application one Handler. Linked as a static library into each plugin that serves HTTP.
 #pragma once
 
+#include "connection_stats.h"
 #include "message.h"
 #include "options.h"
 #include "session.h"
@@ -41,6 +42,7 @@ class Server {
   // The addresses actually bound (port 0 in the config becomes the port the kernel chose).
   std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const { return bound_; }
   std::size_t active_connections() const { return shared_->active.load(); }
+  ConnectionStats connection_stats() const;
 
  private:
   class Listener;

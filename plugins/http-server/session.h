@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,7 +25,8 @@ struct SessionShared {
   Limits limits;
   Handler handler;
   ErrorResponder error;
-  std::atomic<std::size_t> active{0};  // sessions alive, against limits.max_connections
+  std::atomic<std::size_t> active{0};     // sessions alive, against limits.max_connections
+  std::atomic<std::uint64_t> refused{0};  // connections answered 503 for being over the limit
 };
 
 class Session : public std::enable_shared_from_this<Session> {

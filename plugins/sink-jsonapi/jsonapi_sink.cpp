@@ -65,8 +65,12 @@ std::shared_ptr<const State> JsonApiSink::state() const {
 Response JsonApiSink::handle(const Request& request) {
   if (is_health_request(request)) refresh_host_status();
   const std::shared_ptr<const State> current = state();
-  const RouteInputs inputs{config_, *current, std::chrono::system_clock::now(),
-                           std::chrono::steady_clock::now() - started_, version_};
+  const RouteInputs inputs{config_,
+                           *current,
+                           std::chrono::system_clock::now(),
+                           std::chrono::steady_clock::now() - started_,
+                           version_,
+                           server_.connection_stats()};
   return route(request, inputs);
 }
 

@@ -145,6 +145,9 @@ std::string render_health(const HealthReport& report) {
   obj["flows"] = host("flows");
   obj["map_capacity"] = host("map_capacity");
   obj["plugins"] = host("plugins");
+  obj["connections"] = json::object{{"open", report.connections.open},
+                                    {"max", report.connections.max},
+                                    {"refused", report.connections.refused}};
   // Fields a newer daemon adds pass through, without overriding the plugin's own.
   for (const auto& [key, value] : report.host) {
     if (key != "last_tick_age_seconds" && !obj.contains(key)) obj[key] = value;

@@ -2,6 +2,7 @@
 // JSON rendering. The server list is rendered once per snapshot; requests only slice it.
 #pragma once
 
+#include "connection_stats.h"
 #include "message.h"
 #include "snapshot.h"
 
@@ -48,7 +49,8 @@ struct HealthReport {
   double plugin_uptime_seconds = 0;
   std::optional<double> last_tick_age_seconds;
   std::optional<std::size_t> servers;
-  boost::json::object host;  // HostStatus::fields
+  boost::json::object host;                     // HostStatus::fields
+  flowlens::http::ConnectionStats connections;  // this sink's own HTTP server
 };
 
 // One server as the original API shaped it, plus name, status, labels and unknown_reason.

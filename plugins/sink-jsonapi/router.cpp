@@ -70,6 +70,7 @@ Response health(const Request& request, const RouteInputs& in) {
   HealthReport report;
   report.plugin_uptime_seconds = std::chrono::duration<double>(in.plugin_uptime).count();
   report.host = in.state.host.fields;
+  report.connections = in.connections;
   const auto& snapshot = in.state.snapshot;
   bool stale = false;
   if (snapshot) {

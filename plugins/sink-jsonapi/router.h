@@ -35,6 +35,7 @@ struct RouteInputs {
   std::chrono::system_clock::time_point now;  // for the age of the last tick
   std::chrono::steady_clock::duration plugin_uptime;
   std::string_view plugin_version;
+  flowlens::http::ConnectionStats connections;
 };
 
 Response route(const Request& request, const RouteInputs& in);

@@ -246,6 +246,17 @@ std::string render_health(const HealthInputs& in) {
         .Set(*duration);
   }
   render_plugins(f, h.if_contains("plugins"));
+  f.gauge("flowlens_sink_prometheus_connections", "HTTP connections open to this sink.")
+      .Add({})
+      .Set(static_cast<double>(in.connections.open));
+  f.gauge("flowlens_sink_prometheus_max_connections",
+          "This sink's connection limit (limits.max_connections).")
+      .Add({})
+      .Set(static_cast<double>(in.connections.max));
+  f.counter("flowlens_sink_prometheus_connections_refused_total",
+            "Connections answered 503 because the limit was reached.")
+      .Add({})
+      .Increment(static_cast<double>(in.connections.refused));
   return serialize(r);
 }
 

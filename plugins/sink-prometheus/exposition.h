@@ -5,6 +5,7 @@
 #pragma once
 
 #include "config.h"
+#include "connection_stats.h"
 
 #include <boost/json/object.hpp>
 #include <flowlens/sdk/host.hpp>
@@ -34,6 +35,8 @@ struct HealthInputs {
   std::string plugin_version;
   // SeriesConfig::node: "" for none.
   std::string node;
+  // This sink's own HTTP server.
+  http::ConnectionStats connections;
 };
 
 // The daemon's own health: build info, BPF attached, flows and map capacity, tick age and

@@ -93,7 +93,8 @@ std::string PrometheusSink::health_text() {
   const boost::json::object host = parse_object(host_json);
   return render_health(
       {host, rendered ? std::optional<int64_t>(rendered->timestamp_unix_ms) : std::nullopt,
-       std::chrono::system_clock::now(), version_, config_.series.node});
+       std::chrono::system_clock::now(), version_, config_.series.node,
+       server_.connection_stats()});
 }
 
 http::Response PrometheusSink::handle(const http::Request& request) {

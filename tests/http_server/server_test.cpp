@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -130,6 +131,35 @@ TEST(Server, OverTheConnectionLimitA503InTheApplicationsFormat) {
   EXPECT_EQ(refused->status, 503);
   EXPECT_EQ(refused->body, "too many connections\n");
   EXPECT_EQ(refused->header("retry-after"), "1");
+}
+
+TEST(Server, TheConnectionLimitIsCountedAndLoggedOnceNotPerRefusal) {
+  ServerOptions o = options({"127.0.0.1:0"});
+  o.limits.max_connections = 1;
+  std::mutex mutex;
+  std::vector<std::string> warnings;
+  Server server(o, echo, [&](LogLevel level, std::string_view line) {
+    std::lock_guard lock(mutex);
+    if (level == LogLevel::kWarn) warnings.emplace_back(line);
+  });
+  server.start();
+  const unsigned short port = port_of(server, false);
+  testing::TestConnection first("127.0.0.1", port);
+  ASSERT_TRUE(first.send(testing::request("GET", "/")));
+  ASSERT_TRUE(first.read_reply(kReplyTimeout));
+  for (int i = 0; i < 5; ++i) {
+    const auto refused = testing::get("127.0.0.1", port, "/");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 503);
+  }
+  const ConnectionStats stats = server.connection_stats();
+  EXPECT_EQ(stats.open, 1u);
+  EXPECT_EQ(stats.max, 1u);
+  EXPECT_EQ(stats.refused, 5u);
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("test-server: connection limit reached (1 open"), std::string::npos)
+      << warnings[0];
 }
 
 TEST(Server, BusyPortFailsStartWithTheAddressAndReason) {

@@ -65,6 +65,8 @@ const std::vector<Case> kCases = {
     {"health needs no token", http::verb::get, "/health", "", 200, "\"status\":\"ok\""},
     {"health reports tick age", http::verb::get, "/health", "", 200,
      "\"last_tick_age_seconds\":1.5"},
+    {"health reports the connection limit", http::verb::get, "/health", "", 200,
+     "\"connections\":{\"open\":2,\"max\":512,\"refused\":9}"},
     {"list with token", http::verb::get, "/metrics/servers", kBearer, 200, "{\"servers\":[{"},
     {"list ignores a query string", http::verb::get, "/metrics/servers?x=1", kBearer, 200,
      "\"server_id\":\"mc-1\""},
@@ -177,8 +179,8 @@ TEST(Router, ListIsGzippedOnlyForClientsThatAskForIt) {
   state.snapshot = std::make_shared<RenderedSnapshot>(three_servers(), true, true);
   Request req{http::verb::get, "/metrics/servers", 11};
   req.set(http::field::authorization, kBearer);
-  const RouteInputs in{bearer_config(), state, std::chrono::system_clock::now(),
-                       std::chrono::seconds(1), "9.9.9"};
+  const RouteInputs in{bearer_config(),         state,   std::chrono::system_clock::now(),
+                       std::chrono::seconds(1), "9.9.9", {}};
   const Response plain = route(req, in);
   EXPECT_EQ(plain.count(http::field::content_encoding), 0u);
   EXPECT_EQ(plain[http::field::vary], "Accept-Encoding");

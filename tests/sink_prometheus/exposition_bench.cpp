@@ -100,7 +100,11 @@ int main(int argc, char** argv) {
   series.labels = {{"game", "game"}, {"com.example.node", "com_example_node"}};
   const boost::json::value health = boost::json::parse(testing::kFullHealth);
   std::cout << render_servers(testing::synthetic_snapshot(servers, 1'795'000'000'000), series)
-            << render_health({health.get_object(), std::nullopt, std::chrono::system_clock::now(),
-                              "0.1.0", series.node});
+            << render_health({health.get_object(),
+                              std::nullopt,
+                              std::chrono::system_clock::now(),
+                              "0.1.0",
+                              series.node,
+                              {}});
   return 0;
 }

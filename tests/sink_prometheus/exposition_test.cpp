@@ -198,7 +198,7 @@ std::string health(const char* json, std::optional<int64_t> snapshot_ms = std::n
                    std::string node = "") {
   const boost::json::value v = boost::json::parse(json);
   const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(10'000));
-  return render_health({v.get_object(), snapshot_ms, now, "9.9.9", node});
+  return render_health({v.get_object(), snapshot_ms, now, "9.9.9", node, {3, 512, 7}});
 }
 
 TEST(HealthExposition, EveryFieldOfTheHost) {
@@ -223,6 +223,9 @@ TEST(HealthExposition, EveryFieldOfTheHost) {
            "flowlens_sink_events_dropped_total{plugin_instance=\"prom\"} 1",
            "flowlens_sink_failures_total{plugin_instance=\"prom\"} 0",
            "# TYPE flowlens_sink_snapshots_skipped_total counter",
+           "flowlens_sink_prometheus_connections 3",
+           "flowlens_sink_prometheus_max_connections 512",
+           "flowlens_sink_prometheus_connections_refused_total 7",
        }) {
     EXPECT_TRUE(has_line(text, line)) << line << "\nin:\n" << text;
   }
