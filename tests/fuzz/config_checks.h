@@ -6,20 +6,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "config/config.h"
 #include "config/config_schema.h"
+#include "fuzz_check.h"
 
 namespace flowlens::fuzz {
-
-[[noreturn]] inline void fail(const std::string& what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what.c_str());
-  std::abort();
-}
 
 // "FILE:LINE:COL: ..." with LINE >= 1: an operator can open the file at the place.
 inline void check_error_places(const config::ConfigError& e, std::string_view file) {

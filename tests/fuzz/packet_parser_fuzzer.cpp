@@ -11,18 +11,16 @@
 #include <cstring>
 
 #include "flowlens_query.h"
+#include "fuzz_check.h"
 #include "replay/packet_parser.h"
 
 namespace {
 
+using flowlens::fuzz::fail;
+
 bool v4_mapped(const uint8_t (&a)[16]) {
   static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
   return std::memcmp(a, kPrefix, sizeof kPrefix) == 0;
-}
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what);
-  std::abort();
 }
 
 }  // namespace

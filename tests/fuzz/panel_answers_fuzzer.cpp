@@ -22,8 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const ServerPage page = parse_server_page(body);
     const int64_t node = page.servers.empty() ? 1 : page.servers.front().node;
-    for (IdSource id : {IdSource::kUuid, IdSource::kIdentifier, IdSource::kName,
-                        IdSource::kExternalId}) {
+    for (IdSource id :
+         {IdSource::kUuid, IdSource::kIdentifier, IdSource::kName, IdSource::kExternalId}) {
       const MappedServers mapped = map_servers(page.servers, node, {id, true, true});
       std::set<std::string> ids;
       for (const auto& s : mapped.servers) {

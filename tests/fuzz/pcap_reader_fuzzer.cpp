@@ -12,15 +12,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_check.h"
 #include "replay/packet_parser.h"
 #include "replay/pcap_reader.h"
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what.c_str());
-  std::abort();
-}
+using flowlens::fuzz::fail;
 
 // The capture as a file with a path, without touching the disk.
 class MemoryFile {
