@@ -46,7 +46,8 @@ summary() {  # name status
   local execs rate corpus
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | cut -d' ' -f2)
+  # A run that dies on its first input prints no corpus line.
+  corpus=$( (grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" || true) | tail -1 | cut -d' ' -f2)
   if [ "$2" = 0 ]; then
     printf 'fuzz: %-22s %10s execs %7s/s  corpus %s\n' "$1" "${execs:-?}" "${rate:-?}" \
       "${corpus:-?}"

@@ -22,12 +22,13 @@ namespace {
 
 using namespace flowlens::webhook;
 
-
 void check_json(const std::string& body, const char* format) {
-  if (!flowlens::fuzz::valid_utf8(body)) flowlens::fuzz::fail(std::string(format) + " body not UTF-8: " + body);
+  if (!flowlens::fuzz::valid_utf8(body))
+    flowlens::fuzz::fail(std::string(format) + " body not UTF-8: " + body);
   boost::system::error_code ec;
   (void)boost::json::parse(body, ec);
-  if (ec) flowlens::fuzz::fail(std::string(format) + " body not JSON (" + ec.message() + "): " + body);
+  if (ec)
+    flowlens::fuzz::fail(std::string(format) + " body not JSON (" + ec.message() + "): " + body);
 }
 
 }  // namespace
@@ -43,9 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Notification& n = notes.emplace_back();
     n.rule = text(in, 32);
     n.condition = text(in, 32);
-    n.kind = in.PickValueInArray({ConditionKind::kPlayersAtLeast, ConditionKind::kPlayersAtMost,
-                                  ConditionKind::kEmpty, ConditionKind::kFull,
-                                  ConditionKind::kUnknown});
+    n.kind =
+        in.PickValueInArray({ConditionKind::kPlayersAtLeast, ConditionKind::kPlayersAtMost,
+                             ConditionKind::kEmpty, ConditionKind::kFull, ConditionKind::kUnknown});
     n.state = in.ConsumeBool() ? AlertState::kFiring : AlertState::kResolved;
     n.repeat = in.ConsumeBool();
     n.server_id = text(in, 128);
