@@ -19,6 +19,7 @@
 #include "daemon/health.h"
 #include "daemon/host_services_impl.h"
 #include "daemon/jsonl_output.h"
+#include "daemon/kernel_clock.h"
 #include "daemon/logging.h"
 #include "daemon/plugin_set.h"
 #include "daemon/run_config.h"
@@ -34,13 +35,6 @@ namespace {
 
 // The discovery source name of the servers given with --server.
 constexpr const char* kCliSource = "cli";
-
-uint64_t monotonic_ns() {
-  // steady_clock is CLOCK_MONOTONIC on Linux, the clock the kernel program stamps flows with.
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 int64_t wall_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -104,6 +98,11 @@ class Daemon {
               boost::asio::post(io_, [this, reloading] { notify_reload(reloading); });
             }) {
     bpf_attached_.store(datapath_.attached());
+    if (clock_.offset_ns() != 0)
+      spdlog::info(
+          "this time namespace's CLOCK_MONOTONIC is {:.3f} s off the kernel's: flows are aged by "
+          "the kernel's",
+          static_cast<double>(clock_.offset_ns()) / 1e9);
   }
 
   int run() {
@@ -118,7 +117,7 @@ class Daemon {
         follow_queued_.store(false);
         try {
           if (pipeline_.follow_registry())
-            publish(pipeline_.amend(services_.latest_snapshot(), monotonic_ns(), wall_unix_ms()));
+            publish(pipeline_.amend(services_.latest_snapshot(), clock_.now_ns(), wall_unix_ms()));
         } catch (const std::exception& e) {
           spdlog::error("applying a discovery change failed: {} (the next tick retries)", e.what());
         }
@@ -227,9 +226,18 @@ class Daemon {
     return problem;
   }
 
+  // Retried each tick while it fails (the servers stay as they were); said once per reason.
   bool watch(const std::vector<model::Endpoint>& endpoints) {
     auto st = datapath_.set_watched(endpoints);
-    if (!st) spdlog::error("updating the watched ports failed: {}", st.error().what());
+    std::string problem = st ? "" : st.error().what();
+    if (problem != watch_problem_) {
+      if (!problem.empty())
+        spdlog::error("updating the watched ports failed: {}; the previous servers stay watched",
+                      problem);
+      else
+        spdlog::info("watched ports updated again");
+      watch_problem_ = std::move(problem);
+    }
     return static_cast<bool>(st);
   }
 
@@ -261,7 +269,7 @@ class Daemon {
     model::SnapshotPtr snapshot;
     const std::string blind = check_attachment();
     try {
-      snapshot = pipeline_.step(monotonic_ns(), wall_unix_ms(), blind);
+      snapshot = pipeline_.step(clock_.now_ns(), wall_unix_ms(), blind);
     } catch (const std::exception& e) {
       // Keep the last good snapshot published; the next tick tries again.
       spdlog::error("tick failed: {}", e.what());
@@ -315,6 +323,7 @@ class Daemon {
   static constexpr int64_t kNoTick = -1;
 
   const RunOptions& opts_;
+  const KernelClock clock_;  // what flows are aged by: the kernel program's clock
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   config::Config cfg_;
   bpf::Datapath datapath_;
@@ -330,9 +339,9 @@ class Daemon {
   ServiceNotifier notifier_;
   std::chrono::steady_clock::time_point next_tick_;
   std::atomic<bool> bpf_attached_{false};
-  std::atomic<bool> follow_queued_{false};
-  std::string attach_problem_;  // the last one logged; the loop thread only      // a registry
-                                // follow is posted and has not run yet
+  std::atomic<bool> follow_queued_{false};      // a registry follow is posted and has not run yet
+  std::string attach_problem_;                  // the last one logged; the loop thread only
+  std::string watch_problem_;                   // likewise, for the watched ports
   std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
   std::atomic<uint64_t> last_flows_{0};
   std::atomic<int64_t> last_tick_us_{-1};  // how long the last tick took; -1 before it

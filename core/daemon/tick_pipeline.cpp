@@ -14,6 +14,8 @@ namespace {
 
 // An LRU map this full is evicting flows to make room: counts may be missing players.
 constexpr double kOverflowShare = 0.98;
+// Conflicts logged one per line when discovery changes; the rest are counted in one line.
+constexpr std::size_t kMaxConflictLines = 10;
 
 }  // namespace
 
@@ -78,7 +80,13 @@ bool TickPipeline::follow_registry() {
     endpoints.insert(endpoints.end(), s.endpoints.begin(), s.endpoints.end());
   if (!watch_(endpoints)) return false;  // estimate with the old set; retry on the next tick
   seen_generation_ = view.generation;
-  for (const auto& c : view.conflicts) spdlog::warn("discovery: {}", c.text);
+  // Bounded: a discovery that publishes thousands of servers on the same ports would otherwise
+  // write thousands of lines at once.
+  for (std::size_t i = 0; i < view.conflicts.size() && i < kMaxConflictLines; ++i)
+    spdlog::warn("discovery: {}", view.conflicts[i].text);
+  if (view.conflicts.size() > kMaxConflictLines)
+    spdlog::warn("discovery: {} more conflicts like these",
+                 view.conflicts.size() - kMaxConflictLines);
   spdlog::info("watching {} servers on {} ports", view.servers.size(), endpoints.size());
   emit_server_changes(view.servers);
   incomplete_ = std::move(view.incomplete);
@@ -121,12 +129,20 @@ model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms,
   auto snapshot =
       std::make_shared<model::Snapshot>(estimator_.tick(records_, now_ns, wall_unix_ms));
   flows_.erase(estimator_.expired());
-  if (map_capacity_ > 0 && records_.size() >= kOverflowShare * map_capacity_) {
+  const bool full = map_capacity_ > 0 && records_.size() >= kOverflowShare * map_capacity_;
+  if (full != map_full_) {
+    // Said when it fills and when it drains, not every tick in between.
+    if (full)
+      spdlog::warn(
+          "flow map is full ({} of {} entries): estimates marked unknown until it drains; raise "
+          "ebpf_map_size",
+          records_.size(), map_capacity_);
+    else
+      spdlog::info("flow map no longer full ({} of {} entries)", records_.size(), map_capacity_);
+    map_full_ = full;
+  }
+  if (full) {
     // Unknown is not 0: with the map evicting, a low count may be the map's doing, not players'.
-    spdlog::warn(
-        "flow map is full ({} of {} entries): estimates marked unknown; raise "
-        "ebpf_map_size",
-        records_.size(), map_capacity_);
     for (auto& s : snapshot->servers) {
       s.known = false;
       s.unknown_reason = "flow map full";

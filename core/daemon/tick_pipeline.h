@@ -67,6 +67,7 @@ class TickPipeline {
   std::map<std::string, bool> known_;              // per server at the last tick
   std::map<std::string, std::string> incomplete_;  // servers that lost a port in the merge
   std::vector<model::FlowRecord> records_;         // reused every tick: no allocation once warm
+  bool map_full_ = false;                          // at the last tick; logged on change
 };
 
 }  // namespace flowlens::daemon

@@ -21,6 +21,10 @@ struct flowlens_host_context {
   // Snapshots the plugin acquired and has not released, with how many times each.
   std::map<const flowlens_snapshot*, std::pair<std::shared_ptr<fph::SnapshotView>, size_t>> held;
   std::shared_ptr<fph::SnapshotView> last_view;  // reused while the snapshot does not change
+  std::mutex refusal_mutex;                      // guards last_refusal
+  // Why the plugin's last server list was refused; a plugin retrying the same list is told each
+  // time, the operator once.
+  std::string last_refusal;
 };
 
 namespace flowlens::plugin_host {
@@ -132,15 +136,42 @@ void c_log(flowlens_host_context* ctx, int32_t level, const char* message) noexc
   });
 }
 
+// The plugin gets the error as a status either way; the log says it once per distinct reason, as
+// a plugin that ignores the status and publishes again every interval would otherwise go unseen.
+void report_refusal(flowlens_host_context* ctx, const char* call, flowlens_status status,
+                    const char* error) noexcept {
+  char ignored[1];
+  guarded(ignored, 0, [&] {
+    std::string reason = status == FLOWLENS_OK ? "" : std::string(call) + " refused: " + error;
+    std::lock_guard lock(ctx->refusal_mutex);
+    if (reason == ctx->last_refusal) return;
+    ctx->last_refusal = reason;
+    if (!reason.empty()) {
+      ctx->services->log(ctx->instance, LogLevel::kWarn,
+                         reason + "; the servers it published before are kept");
+    }
+  });
+}
+
+template <class Fn>
+flowlens_status publish(flowlens_host_context* ctx, const char* call, char* error,
+                        size_t error_size, Fn&& fn) noexcept {
+  char reason[1024] = "";
+  const flowlens_status status = guarded(reason, sizeof reason, fn);
+  report_refusal(ctx, call, status, reason);
+  if (status != FLOWLENS_OK) write_error(error, error_size, reason);
+  return status;
+}
+
 flowlens_status c_servers_add(flowlens_host_context* ctx, const flowlens_server* servers,
                               size_t count, char* error, size_t error_size) noexcept {
-  return guarded(error, error_size,
+  return publish(ctx, "servers_add", error, error_size,
                  [&] { ctx->services->add_servers(ctx->instance, to_servers(servers, count)); });
 }
 
 flowlens_status c_servers_replace_all(flowlens_host_context* ctx, const flowlens_server* servers,
                                       size_t count, char* error, size_t error_size) noexcept {
-  return guarded(error, error_size, [&] {
+  return publish(ctx, "servers_replace_all", error, error_size, [&] {
     ctx->services->replace_servers(ctx->instance, to_servers(servers, count));
   });
 }
