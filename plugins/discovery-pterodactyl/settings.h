@@ -13,7 +13,7 @@
 #include <flowlens/sdk/config.hpp>
 
 #include "server_mapping.h"
-#include "webhook_listener.h"
+#include "webhook_settings.h"
 
 namespace flowlens::discovery_pterodactyl {
 

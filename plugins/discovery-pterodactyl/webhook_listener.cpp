@@ -7,18 +7,12 @@
 #include "bearer_auth.h"
 #include "host_log.h"
 #include "server.h"
-#include "server_config.h"
 
 namespace flowlens::discovery_pterodactyl {
 
 namespace {
 
 namespace beast_http = boost::beast::http;
-
-// A Pelican server model with its attributes is a few kB; the shared server's 4 KiB default is
-// for GET-only APIs.
-constexpr size_t kDefaultWebhookBodyBytes = 64 << 10;
-constexpr const char* kDefaultListen = "127.0.0.1:9311";
 
 http::Response answer(beast_http::status status, const std::string& json) {
   http::Response r{status, 11};
@@ -29,29 +23,6 @@ http::Response answer(beast_http::status status, const std::string& json) {
 }
 
 }  // namespace
-
-WebhookSettings parse_webhook_settings(const sdk::Config& c) {
-  c.allow_only({"listen", "threads", "limits", "path", "secret_header", "secret", "secret_file",
-                "secret_env"});
-  WebhookSettings s;
-  s.server = http::read_server_options(c, "discovery-pterodactyl webhook", kDefaultListen);
-  if (!c.section("limits").has("max_body_bytes"))
-    s.server.limits.max_body_bytes = kDefaultWebhookBodyBytes;
-  s.path = c.get_string("path", s.path);
-  if (s.path.empty() || s.path.front() != '/')
-    c.fail("path", "expected a path starting with '/', got '" + s.path + "'");
-  s.secret_header = c.get_string("secret_header", s.secret_header);
-  if (s.secret_header.empty()) c.fail("secret_header", "expected a header name");
-  s.secret_inline = c.get_string("secret", "");
-  s.secret_file = c.get_string("secret_file", "");
-  s.secret_env = c.get_string("secret_env", "");
-  const int given = !s.secret_inline.empty() + !s.secret_file.empty() + !s.secret_env.empty();
-  if (given != 1)
-    c.fail_here(
-        "expected exactly one of secret_file, secret_env, secret: Pelican signs nothing, so the "
-        "shared secret in a header is what keeps others from triggering resyncs");
-  return s;
-}
 
 WebhookListener::WebhookListener(const WebhookSettings& settings, sdk::Host host, OnHint on_hint) {
   // The same rules as the API key: trimmed, no control characters, never in a message.

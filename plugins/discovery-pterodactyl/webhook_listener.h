@@ -9,30 +9,16 @@
 #include <memory>
 #include <string>
 
-#include <flowlens/sdk/config.hpp>
 #include <flowlens/sdk/host.hpp>
 
-#include "options.h"
 #include "webhook_hint.h"
+#include "webhook_settings.h"
 
 namespace flowlens::http {
 class Server;
 }
 
 namespace flowlens::discovery_pterodactyl {
-
-struct WebhookSettings {
-  http::ServerOptions server;
-  std::string path = "/pelican";
-  std::string secret_header = "X-Webhook-Secret";
-  // Where the secret comes from, read in start; exactly one is set.
-  std::string secret_inline;
-  std::string secret_file;
-  std::string secret_env;
-};
-
-// The `webhook` section; nullopt-like empty listen when absent is the caller's check (has()).
-WebhookSettings parse_webhook_settings(const sdk::Config& section);
 
 class WebhookListener {
  public:
