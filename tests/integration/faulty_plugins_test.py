@@ -20,7 +20,7 @@ sys.path.insert(0, HERE)
 from netns import TestHosts, report, require_privileges, stop_daemon  # noqa: E402
 
 API = "127.0.0.1:18093"
-RUN_SECONDS = 15  # the garbage takes about 7 s after start; the rest is ticks to count lines over
+RUN_SECONDS = 20  # the garbage takes about 7 s (longer in a sanitizer build); the rest is ticks to count lines over
 CONF = {
     "10-core.yaml": "core: {{interface: {dev}, plugin_dir: {plugins}, pin_dir: {pins}, metrics_interval: 500ms, log_level: warn}}\n",
     "20-static.yaml": "plugins:\n  static:\n    plugin: discovery-static\n"
