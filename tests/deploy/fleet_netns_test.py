@@ -23,7 +23,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 sys.path.insert(0, HERE)
-from netns import GAME_TRAFFIC, PLAYER_MIX, TestHosts, report, require_privileges, sh, start_players, stop_daemon  # noqa: E402
+from netns import GAME_TRAFFIC, PLAYER_MIX, TestHosts, daemon_dirs, report, require_privileges, sh, start_players, stop_daemon  # noqa: E402
 from promql import RATE_INTERVAL, expressions, fill, load_dashboard, panels  # noqa: E402
 
 SINK_PORT, PROM_PORT, AGENT_PORT = 19110, 19090, 19091
@@ -125,12 +125,8 @@ class Monitoring:
 
 def start_host(name, host, flowlensd, plugin_src, work):
     """flowlensd and a game server on one game host; returns (daemon, game server, pin dir)."""
-    plugins, conf = os.path.join(work, name, "plugins"), os.path.join(work, name, "conf.d")
-    os.makedirs(plugins, mode=0o755)
-    os.makedirs(conf)
-    for so in ("discovery-static.so", "sink-prometheus.so"):
-        shutil.copy(os.path.join(plugin_src, so), plugins)
-        os.chmod(os.path.join(plugins, so), 0o755)
+    plugins, conf = daemon_dirs(os.path.join(work, name),
+                                [os.path.join(plugin_src, so) for so in ("discovery-static.so", "sink-prometheus.so")])
     pins = f"/sys/fs/bpf/flowlens-test-fleet{name}-{os.getpid()}"
     # Host A's sink is reached by the central Prometheus; host B's only on loopback, by its agent.
     listen = f":{SINK_PORT}" if name == "a" else f"127.0.0.1:{SINK_PORT}"

@@ -20,7 +20,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from netns import (CLIENT_V4, SERVER_V4, SKIP, TestHosts, report,  # noqa: E402
+from netns import (CLIENT_V4, SERVER_V4, SKIP, TestHosts, daemon_dirs, report,  # noqa: E402
                    require_privileges, stop_daemon)
 
 TRAFFIC = os.path.join(HERE, "..", "integration", "game_traffic.py")
@@ -140,12 +140,7 @@ def start_flowlensd(hosts, dockerd, work, flowlensd, plugin_src, failures):
                     IMAGE], stdin=tar.stdout, check=True, capture_output=True)
     tar.wait()
 
-    plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-    os.makedirs(plugins, mode=0o755)
-    os.makedirs(conf)
-    for so in ("discovery-docker.so", "sink-jsonapi.so"):
-        shutil.copy(os.path.join(plugin_src, so), plugins)
-        os.chmod(os.path.join(plugins, so), 0o755)
+    plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, so) for so in ("discovery-docker.so", "sink-jsonapi.so")])
     pins = f"/sys/fs/bpf/flowlens-test-dke-{os.getpid()}"
     files = {
         "10-core.yaml": f"core:\n  interface: {hosts.dev}\n  plugin_dir: {plugins}\n  pin_dir: {pins}\n",

@@ -3,6 +3,7 @@
 namespace and a client namespace joined by a veth pair, with documentation-range addresses that
 exist only inside them."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +25,22 @@ def require_privileges():
         sys.exit(1)
     print(f"SKIP: {msg}")
     sys.exit(SKIP)
+
+
+def daemon_dirs(work, plugin_files):
+    """Makes WORK/plugins, holding copies of PLUGIN_FILES, and an empty WORK/conf.d; returns both.
+    flowlensd loads a plugin only from a file and directory that no one but root can write: the
+    copies hold that whatever the build tree's modes, and hold only the plugins the test names.
+    WORK (0700 from TemporaryDirectory) opens to 0755 for what tests start under other users."""
+    os.makedirs(work, exist_ok=True)
+    os.chmod(work, 0o755)
+    plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
+    os.makedirs(plugins, mode=0o755)
+    os.makedirs(conf)
+    for path in plugin_files:
+        shutil.copy(path, plugins)
+        os.chmod(os.path.join(plugins, os.path.basename(path)), 0o755)
+    return plugins, conf
 
 
 def sh(*cmd, check=True):

@@ -7,7 +7,6 @@ players, RELOADING=1 then READY=1 around a reload (SIGHUP), STOPPING=1 on SIGTER
 
 usage: notify_test.py FLOWLENSD PLUGIN_DIR"""
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +17,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, report, require_privileges,  # noqa: E402
+from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, report, require_privileges,  # noqa: E402
                    start_players, stop_daemon)
 
 API = "127.0.0.1:18080"
@@ -115,13 +114,7 @@ def main():
     flowlensd, plugin_src = (os.path.abspath(a) for a in sys.argv[1:3])
     failures = []
     with TestHosts("ntf") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for so in ("discovery-static.so", "sink-jsonapi.so"):
-            shutil.copy(os.path.join(plugin_src, so), plugins)
-            os.chmod(os.path.join(plugins, so), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, so) for so in ("discovery-static.so", "sink-jsonapi.so")])
         pins = f"/sys/fs/bpf/flowlens-test-ntf-{os.getpid()}"
         for name, text in CONF.items():
             with open(os.path.join(conf, name), "w") as f:

@@ -8,7 +8,6 @@ estimates must keep coming.
 usage: plugins_netns_test.py FLOWLENSD PLUGIN_DIR BLOCKING_SINK_SO"""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import GAME_TRAFFIC, TestHosts, report, require_privileges, start_players, stop_daemon  # noqa: E402
+from netns import GAME_TRAFFIC, TestHosts, daemon_dirs, report, require_privileges, start_players, stop_daemon  # noqa: E402
 
 PLAY_SECONDS = 30
 API, TOKEN = "127.0.0.1:18080", "e2e-secret-token"
@@ -80,14 +79,8 @@ def main():
     flowlensd, plugin_src, blocking = (os.path.abspath(a) for a in sys.argv[1:4])
     failures = []
     with TestHosts("plg") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for so in (os.path.join(plugin_src, "discovery-static.so"), os.path.join(plugin_src, "sink-jsonapi.so"),
-                   blocking):
-            shutil.copy(so, plugins)
-            os.chmod(os.path.join(plugins, os.path.basename(so)), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, "discovery-static.so"),
+                                           os.path.join(plugin_src, "sink-jsonapi.so"), blocking])
         pins = f"/sys/fs/bpf/flowlens-test-plg-{os.getpid()}"
         for name, text in CONF.items():
             with open(os.path.join(conf, name), "w") as f:

@@ -10,7 +10,6 @@ disappear), and names the settings that need a restart.
 usage: reload_test.py FLOWLENSD PLUGIN_DIR"""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, report,  # noqa: E402
+from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, report,  # noqa: E402
                    require_privileges, start_players, stop_daemon)
 
 PLAY_SECONDS = 60
@@ -99,13 +98,7 @@ def main():
     flowlensd, plugin_src = (os.path.abspath(a) for a in sys.argv[1:3])
     failures = []
     with TestHosts("rld") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for name in ("discovery-static", "sink-jsonapi", "sink-prometheus"):
-            shutil.copy(os.path.join(plugin_src, name + ".so"), plugins)
-            os.chmod(os.path.join(plugins, name + ".so"), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, name + ".so") for name in ("discovery-static", "sink-jsonapi", "sink-prometheus")])
         pins = f"/sys/fs/bpf/flowlens-test-rld-{os.getpid()}"
 
         def write(name, text):

@@ -20,7 +20,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-from netns import GAME_TRAFFIC, TestHosts, report, require_privileges, start_players, stop_daemon  # noqa: E402
+from netns import GAME_TRAFFIC, TestHosts, daemon_dirs, report, require_privileges, start_players, stop_daemon  # noqa: E402
 
 # Inside the game host's namespace, where everything here listens: its loopback is the test's own.
 SINK_PORT, PROM_PORT = 19110, 19090
@@ -100,14 +100,8 @@ def main():
         return 1
     failures = []
     with TestHosts("prm") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for so in (os.path.join(plugin_src, "discovery-static.so"),
-                   os.path.join(plugin_src, "sink-prometheus.so"), blocking):
-            shutil.copy(so, plugins)
-            os.chmod(os.path.join(plugins, os.path.basename(so)), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, "discovery-static.so"),
+                                           os.path.join(plugin_src, "sink-prometheus.so"), blocking])
         pins = f"/sys/fs/bpf/flowlens-test-prm-{os.getpid()}"
         for name, text in CONF.items():
             with open(os.path.join(conf, name), "w") as f:

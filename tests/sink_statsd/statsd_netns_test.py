@@ -9,7 +9,6 @@ the estimator nor another sink.
 usage: statsd_netns_test.py FLOWLENSD PLUGIN_DIR STATSD_DIR"""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from netns import GAME_TRAFFIC, TestHosts, report, require_privileges, start_players, stop_daemon  # noqa: E402
+from netns import GAME_TRAFFIC, TestHosts, daemon_dirs, report, require_privileges, start_players, stop_daemon  # noqa: E402
 
 BACKEND = os.path.join(HERE, "flush_to_file_backend.js")
 PLAY_SECONDS = 30
@@ -82,13 +81,7 @@ def main():
                                             "run scripts/install-deps.sh --test"])
     failures = []
     with TestHosts("sd") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for so in ("discovery-static.so", "sink-statsd.so"):
-            shutil.copy(os.path.join(plugin_src, so), plugins)
-            os.chmod(os.path.join(plugins, so), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, so) for so in ("discovery-static.so", "sink-statsd.so")])
         pins = f"/sys/fs/bpf/flowlens-test-sd-{os.getpid()}"
         for name, text in CONF.items():
             with open(os.path.join(conf, name), "w") as f:

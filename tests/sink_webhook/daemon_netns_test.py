@@ -8,7 +8,6 @@ second webhook of the same instance hangs on every request. No URL path appears 
 usage: daemon_netns_test.py FLOWLENSD PLUGIN_DIR"""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from netns import CLIENT_V4, SERVER_V4, TestHosts, report, require_privileges  # noqa: E402
+from netns import CLIENT_V4, SERVER_V4, TestHosts, daemon_dirs, report, require_privileges  # noqa: E402
 
 TRAFFIC = os.path.join(HERE, "..", "integration", "game_traffic.py")
 RECEIVER = os.path.join(HERE, "recording_receiver.py")
@@ -79,13 +78,7 @@ def main():
     flowlensd, plugin_src = (os.path.abspath(a) for a in sys.argv[1:3])
     failures = []
     with TestHosts("whk") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for name in ("discovery-static.so", "sink-webhook.so"):
-            shutil.copy(os.path.join(plugin_src, name), plugins)
-            os.chmod(os.path.join(plugins, name), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, name) for name in ("discovery-static.so", "sink-webhook.so")])
         records, port_file = os.path.join(work, "records.jsonl"), os.path.join(work, "port")
         receiver = hosts.popen_in(hosts.srv, sys.executable, RECEIVER, "--record", records,
                                   "--port-file", port_file)
