@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <exception>
 
-#include "api_key.h"
 #include "local_addresses.h"
 #include "node_match.h"
 #include "server_mapping.h"
@@ -48,7 +47,7 @@ PterodactylDiscovery::~PterodactylDiscovery() {
 }
 
 void PterodactylDiscovery::start() {
-  api_key_ = load_api_key(settings_.key);
+  api_key_ = sdk::load_secret(settings_.key);
   stopping_ = false;
   if (settings_.webhook)
     webhook_ = std::make_unique<WebhookListener>(*settings_.webhook, host_,

@@ -33,16 +33,11 @@ std::string base_url(const sdk::Config& config, bool allow_http) {
   return url;
 }
 
-KeySource key_source(const sdk::Config& config) {
-  KeySource key;
-  key.inline_key = config.get_string("api_key", "");
-  key.file = config.get_string("api_key_file", "");
-  key.env = config.get_string("api_key_env", "");
-  const int given = !key.inline_key.empty() + !key.file.empty() + !key.env.empty();
-  if (given > 1) config.fail_here("set only one of api_key, api_key_file, api_key_env");
+sdk::SecretSource key_source(const sdk::Config& config) {
+  sdk::SecretSource key = sdk::read_secret_source(config, "api_key", false);
   // None given: the documented file, so enabling the shipped instance needs no key setting and
   // an override file naming another source does not clash with a shipped one.
-  if (given == 0) key.file = kDefaultApiKeyFile;
+  if (key.empty()) key.file = kDefaultApiKeyFile;
   return key;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <flowlens/sdk/config.hpp>
+#include <flowlens/sdk/secret.hpp>
 
 #include "server_mapping.h"
 #include "webhook_settings.h"
@@ -32,17 +33,12 @@ inline const std::vector<std::string> kDefaultWingsConfigs = {"/etc/pterodactyl/
 // The key file when the config names no source (root-only, like the Wings config).
 inline constexpr const char* kDefaultApiKeyFile = "/etc/flowlens/pterodactyl.key";
 
-// Where the Application API key comes from; at most one is configured.
-struct KeySource {
-  std::string inline_key;  // api_key: discouraged (conf.d is often world-readable)
-  std::string file;        // api_key_file: first line, surrounding blanks removed
-  std::string env;         // api_key_env: the name of an environment variable
-};
-
 struct Settings {
   std::string url;  // the panel's base URL, no trailing '/'
   bool allow_http = false;
-  KeySource key;
+  // The Application API key: api_key, api_key_file or api_key_env (sdk/secret.hpp), read in
+  // start; none given means kDefaultApiKeyFile. Its prefix (ptla_, papp_) is not checked.
+  sdk::SecretSource key;
   std::optional<int64_t> node_id;
   std::vector<std::string> wings_configs = kDefaultWingsConfigs;
   MappingOptions mapping;

@@ -3,7 +3,6 @@
 
 #include <atomic>
 
-#include "api_key.h"
 #include "bearer_auth.h"
 #include "host_log.h"
 #include "server.h"
@@ -25,10 +24,7 @@ http::Response answer(beast_http::status status, const std::string& json) {
 }  // namespace
 
 WebhookListener::WebhookListener(const WebhookSettings& settings, sdk::Host host, OnHint on_hint) {
-  // The same rules as the API key: trimmed, no control characters, never in a message.
-  const std::string secret =
-      load_api_key({settings.secret_inline, settings.secret_file, settings.secret_env},
-                   {"webhook.secret", "webhook.secret_file", "webhook.secret_env"});
+  const std::string secret = sdk::load_secret(settings.secret);
   auto handler = [secret, path = settings.path, header = settings.secret_header, host,
                   on_hint = std::move(on_hint)](const http::Request& req) {
     if (http::target_path(req.target()) != path)

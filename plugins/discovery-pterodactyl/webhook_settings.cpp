@@ -26,11 +26,8 @@ WebhookSettings parse_webhook_settings(const sdk::Config& c) {
     c.fail("path", "expected a path starting with '/', got '" + s.path + "'");
   s.secret_header = c.get_string("secret_header", s.secret_header);
   if (s.secret_header.empty()) c.fail("secret_header", "expected a header name");
-  s.secret_inline = c.get_string("secret", "");
-  s.secret_file = c.get_string("secret_file", "");
-  s.secret_env = c.get_string("secret_env", "");
-  const int given = !s.secret_inline.empty() + !s.secret_file.empty() + !s.secret_env.empty();
-  if (given != 1)
+  s.secret = sdk::read_secret_source(c, "secret", false);
+  if (s.secret.empty())
     c.fail_here(
         "expected exactly one of secret_file, secret_env, secret: Pelican signs nothing, so the "
         "shared secret in a header is what keeps others from triggering resyncs");

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <flowlens/sdk/config.hpp>
+#include <flowlens/sdk/secret.hpp>
 
 #include "options.h"
 
@@ -16,10 +17,8 @@ struct WebhookSettings {
   http::ServerOptions server;
   std::string path = "/pelican";
   std::string secret_header = "X-Webhook-Secret";
-  // Where the secret comes from, read in start; exactly one is set.
-  std::string secret_inline;
-  std::string secret_file;
-  std::string secret_env;
+  // secret, secret_file or secret_env (exactly one), read in start.
+  sdk::SecretSource secret;
 };
 
 // The `webhook` section; nullopt-like empty listen when absent is the caller's check (has()).

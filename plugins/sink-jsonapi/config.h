@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include <flowlens/sdk/config.hpp>
+#include <flowlens/sdk/secret.hpp>
 
 #include <chrono>
 #include <string>
@@ -27,7 +28,11 @@ enum class AuthMode { kBearer, kNone };
 struct Config {
   http::ServerOptions server;  // listen (never empty), threads, limits
   AuthMode auth = AuthMode::kBearer;
-  std::string api_key;      // required unless auth is kNone
+  // api_key, api_key_file or api_key_env (sdk/secret.hpp); required unless auth is kNone.
+  sdk::SecretSource api_key_source;
+  // The key requests are compared with: the inline one at once, else read from
+  // api_key_source when the sink starts.
+  std::string api_key;
   bool include_ips = true;  // false leaves unique_ips out: client addresses are personal data
   bool gzip = kDefaultGzip;
   std::chrono::milliseconds stale_after = kDefaultStaleAfter;

@@ -16,6 +16,8 @@ JsonApiSink::~JsonApiSink() {
 
 void JsonApiSink::start() {
   started_ = std::chrono::steady_clock::now();
+  // Read here, not in the config parse: check-config needs neither the file nor the variable.
+  if (config_.auth == AuthMode::kBearer) config_.api_key = sdk::load_secret(config_.api_key_source);
   server_.start();
 }
 

@@ -51,7 +51,7 @@ class JsonApiSink {
   // Fetches the host's health when the copy in the state is older than kHostHealthMaxAge.
   void refresh_host_status();
 
-  const Config config_;
+  Config config_;  // api_key is written by start, before the server runs
   const std::string version_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   mutable std::mutex mutex_;  // guards state_ (the pointer, not what it points to)

@@ -51,13 +51,12 @@ Config parse_config(std::string_view json_text) {
 }
 
 Config parse_config(const sdk::Config& c) {
-  c.allow_only({"listen", "threads", "limits", "bearer_token", "node", "labels", "capacity_label"});
+  c.allow_only({"listen", "threads", "limits", "bearer_token", "bearer_token_file",
+                "bearer_token_env", "node", "labels", "capacity_label"});
   Config config;
   config.server = http::read_server_options(c, "sink-prometheus", kDefaultListen);
-  config.bearer_token = c.get_string("bearer_token", "");
-  if (c.has("bearer_token") && config.bearer_token.empty()) {
-    c.fail("bearer_token", "must not be empty (leave the key out to serve /metrics openly)");
-  }
+  config.bearer_token_source = sdk::read_secret_source(c, "bearer_token", false);
+  config.bearer_token = config.bearer_token_source.value;  // a file or a variable: in start
   config.series.node = c.get_string("node", "");
   if (c.has("node") && (config.series.node.empty() || config.series.node.size() > kMaxNodeLength)) {
     c.fail("node", "must be 1 to " + std::to_string(kMaxNodeLength) +

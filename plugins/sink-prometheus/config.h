@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include <flowlens/sdk/config.hpp>
+#include <flowlens/sdk/secret.hpp>
 
 #include <cstdint>
 #include <string>
@@ -50,8 +51,11 @@ struct SeriesConfig {
 
 struct Config {
   http::ServerOptions server;
-  // Empty: /metrics is open, as Prometheus targets usually are. Otherwise scrapes must send
-  // "Authorization: Bearer <token>" (Prometheus: `authorization: {credentials: ...}`).
+  // Unset: /metrics is open, as Prometheus targets usually are. Otherwise scrapes must send
+  // "Authorization: Bearer <token>" (Prometheus: `authorization: {credentials: ...}`). Given
+  // as bearer_token, bearer_token_file or bearer_token_env (sdk/secret.hpp).
+  sdk::SecretSource bearer_token_source;
+  // The token itself: the inline one at once, else read from bearer_token_source at start.
   std::string bearer_token;
   SeriesConfig series;
 };

@@ -53,6 +53,9 @@ PrometheusSink::~PrometheusSink() {
 }
 
 void PrometheusSink::start() {
+  // Read here, not in the config parse: check-config needs neither the file nor the variable.
+  if (!config_.bearer_token_source.empty())
+    config_.bearer_token = sdk::load_secret(config_.bearer_token_source);
   server_.start();
 }
 

@@ -51,7 +51,7 @@ class PrometheusSink {
   };
   std::string health_text();
 
-  const Config config_;
+  Config config_;  // bearer_token is written by start, before the server runs
   const std::string version_;
   mutable std::mutex mutex_;  // guards rendered_ (the pointer)
   std::shared_ptr<const Rendered> rendered_;

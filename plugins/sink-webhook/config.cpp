@@ -126,20 +126,6 @@ Format parse_format(const Section& s) {
   s.fail("format", "'" + f + "' is not one of json, discord, slack, alertmanager, discord_status");
 }
 
-SecretSource parse_secret(const Section& s, const std::string& key, bool required) {
-  SecretSource src;
-  src.value = s.get_string(key, "");
-  src.file = s.get_string(key + "_file", "");
-  src.env = s.get_string(key + "_env", "");
-  const int given = !src.value.empty() + !src.file.empty() + !src.env.empty();
-  if (given > 1) s.fail(key, "give only one of " + key + ", " + key + "_file, " + key + "_env");
-  if (required && given == 0) {
-    s.fail(key, "required: " + key + ", " + key + "_file (a file holding it) or " + key +
-                    "_env (an environment variable holding it)");
-  }
-  return src;
-}
-
 WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_names) {
   s.allow_only({"name", "format", "url", "url_file", "url_env", "headers", "timeout",
                 "max_attempts", "queue_limit", "hmac_secret", "hmac_secret_file", "hmac_secret_env",
@@ -149,7 +135,7 @@ WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_
   w.name = s.get_string("name", "");
   if (w.name.empty()) s.fail("name", "required: a name for this webhook, shown in logs");
   w.format = parse_format(s);
-  w.url = parse_secret(s, "url", true);
+  w.url = sdk::read_secret_source(s, "url", true);
   if (!w.url.value.empty() && w.url.value.rfind("http://", 0) != 0 &&
       w.url.value.rfind("https://", 0) != 0) {
     s.fail("url", "must start with https:// or http://");  // the value itself is a secret
@@ -164,7 +150,7 @@ WebhookConfig parse_webhook(const Section& s, const std::set<std::string>& rule_
   w.timeout = s.get_duration("timeout", kDefaultTimeout, 100ms, 5min);
   w.max_attempts = static_cast<int>(s.get_int("max_attempts", kDefaultMaxAttempts, 1, 100));
   w.queue_limit = static_cast<size_t>(s.get_int("queue_limit", kDefaultQueueLimit, 1, 100'000));
-  w.hmac_secret = parse_secret(s, "hmac_secret", false);
+  w.hmac_secret = sdk::read_secret_source(s, "hmac_secret", false);
   if (!w.hmac_secret.empty() && w.format != Format::kJson) {
     s.fail("hmac_secret", "only for format: json");
   }

@@ -6,6 +6,7 @@
 #include "rule.h"
 
 #include <flowlens/sdk/config.hpp>
+#include <flowlens/sdk/secret.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -45,14 +46,9 @@ inline constexpr Millis kMaxDuration = 7 * 24h;
 // players, posted once and then edited in place.
 enum class Format { kJson, kDiscord, kSlack, kAlertmanager, kDiscordStatus };
 
-// A secret given inline, read from a file, or taken from an environment variable; resolved at
-// start (check-config must not need the secret's file or environment).
-struct SecretSource {
-  std::string value;
-  std::string file;
-  std::string env;
-  bool empty() const { return value.empty() && file.empty() && env.empty(); }
-};
+// Secrets are given inline, in a file (KEY_file) or in an environment variable (KEY_env) and
+// read at start (sdk/secret.hpp): check-config needs neither the file nor the environment.
+using sdk::SecretSource;
 
 struct WebhookConfig {
   std::string name;

@@ -2,7 +2,6 @@
 #include "webhook_sink.h"
 
 #include "formats.h"
-#include "secret.h"
 #include "state_file.h"
 #include "told_state.h"
 
@@ -70,11 +69,12 @@ void WebhookSink::start() {
   http_global_init();
   // Secrets first: a missing one fails start with a message naming the webhook, not the URL.
   for (const WebhookConfig& hook : config_.webhooks) {
-    const std::string url = resolve_secret(hook.url, "webhooks '" + hook.name + "' url");
+    const std::string url = sdk::load_secret(hook.url);
+    // Checked here too for a URL from a file or the environment; the message cannot show it.
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+      throw sdk::SecretError(hook.url.key + ": must start with https:// or http://");
     const std::string key =
-        hook.hmac_secret.empty()
-            ? std::string()
-            : resolve_secret(hook.hmac_secret, "webhooks '" + hook.name + "' hmac_secret");
+        hook.hmac_secret.empty() ? std::string() : sdk::load_secret(hook.hmac_secret);
     if (hook.format == Format::kDiscordStatus) {
       statuses_.push_back(std::make_unique<DiscordStatus>(
           hook, url, state_path_base() + "-" + hook.name + ".status-id", log_));

@@ -72,7 +72,9 @@ INSTANTIATE_TEST_SUITE_P(
     Table, ConfigErrors,
     ::testing::Values(
         // No key and no explicit auth: none must refuse, and say how to fix it.
-        Bad{"{}", "api_key: no api_key is set; set one, or set auth: none"},
+        Bad{"{}",
+            "api_key: no api_key is set; set one (api_key, api_key_file or api_key_env), or set "
+            "auth: none"},
         Bad{R"({"auth":"bearer"})", "api_key: auth is"}, Bad{R"({"api_key":""})", "api_key: must"},
         Bad{R"({"auth":"none","api_key":"k"})", "auth: is \"none\""},
         Bad{R"({"auth":"basic"})", "auth: expected one of bearer, none, got 'basic'"},

@@ -15,7 +15,7 @@ TEST(Config, Defaults) {
   EXPECT_EQ(c.server.listen[0].text, kDefaultListen);
   EXPECT_EQ(c.server.listen[0].endpoint.address().to_string(), "127.0.0.1");
   EXPECT_NE(c.server.listen[0].endpoint.port(), 9090);  // Prometheus's own port
-  EXPECT_TRUE(c.bearer_token.empty());
+  EXPECT_TRUE(c.bearer_token_source.empty());
   EXPECT_TRUE(c.series.labels.empty());
   EXPECT_TRUE(c.series.node.empty());  // no node label unless configured
   EXPECT_EQ(c.series.capacity_label, "max_players");
@@ -36,7 +36,7 @@ TEST(Config, EverythingSet) {
   EXPECT_EQ(c.server.listen.size(), 2u);
   EXPECT_EQ(c.server.threads, 2u);
   EXPECT_EQ(c.server.limits.max_connections, 3u);
-  EXPECT_EQ(c.bearer_token, "t");
+  EXPECT_EQ(c.bearer_token_source.value, "t");
   ASSERT_EQ(c.series.labels.size(), 2u);
   EXPECT_EQ(c.series.labels[1].key, "com.example.tier");
   EXPECT_EQ(c.series.labels[1].name, "com_example_tier");

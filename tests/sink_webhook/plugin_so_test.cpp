@@ -381,6 +381,8 @@ TEST_F(WebhookPlugin, SecretsFromAFileAndTheEnvironment) {
   Receiver receiver(dir_ / "receiver", "key-from-env");
   // A file as an editor leaves it: with a trailing newline.
   std::ofstream(dir_ / "url") << receiver.url("/ok/from-file") << "\n";
+  // Only its owner may read it: a secret file others can read is refused.
+  fs::permissions(dir_ / "url", fs::perms::owner_read | fs::perms::owner_write);
   ::setenv("FLOWLENS_TEST_HMAC_KEY", "key-from-env", 1);
   const std::string hooks = R"([{"name": "f", "url_file": ")" + (dir_ / "url").string() +
                             R"(", "hmac_secret_env": "FLOWLENS_TEST_HMAC_KEY"}])";
