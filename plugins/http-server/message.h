@@ -67,6 +67,10 @@ using Handler = std::function<Response(const Request&)>;
 using ErrorResponder =
     std::function<Response(boost::beast::http::status, std::string_view message)>;
 
+// Where the server's own lines go (host_log.h makes one from the host's log).
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+using LogFn = std::function<void(LogLevel, std::string_view)>;
+
 // A text/plain error: "message\n".
 Response plain_text_error(boost::beast::http::status status, std::string_view message);
 

@@ -26,6 +26,10 @@ inline constexpr std::chrono::milliseconds kDefaultWriteTimeout{10'000};
 inline constexpr std::size_t kDefaultMaxConnections = 512;
 // After this many requests a keep-alive connection is closed, so load rebalances over time.
 inline constexpr std::size_t kDefaultMaxKeepaliveRequests = 1000;
+// Failed authentications (401 answers) an address may have within the window before it gets
+// 429 for one window: a panel with a wrong key notices, a guesser gets 10 tries a minute.
+inline constexpr std::size_t kDefaultMaxAuthFailures = 10;
+inline constexpr std::chrono::milliseconds kDefaultAuthFailureWindow{60'000};
 // One thread serves thousands of requests per second from a pre-rendered body.
 inline constexpr unsigned kDefaultThreads = 1;
 
@@ -46,6 +50,8 @@ struct Limits {
   std::chrono::milliseconds write_timeout = kDefaultWriteTimeout;
   std::size_t max_connections = kDefaultMaxConnections;
   std::size_t max_keepalive_requests = kDefaultMaxKeepaliveRequests;
+  std::size_t max_auth_failures = kDefaultMaxAuthFailures;
+  std::chrono::milliseconds auth_failure_window = kDefaultAuthFailureWindow;
 };
 
 struct ServerOptions {

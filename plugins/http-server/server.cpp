@@ -150,6 +150,10 @@ Server::Server(ServerOptions options, Handler handler, LogFn log, ErrorResponder
   shared_->limits = options_.limits;
   shared_->handler = std::move(handler);
   shared_->error = error ? std::move(error) : ErrorResponder(plain_text_error);
+  shared_->name = options_.name;
+  shared_->log = log_;
+  shared_->auth_failures = std::make_unique<AuthFailures>(options_.limits.max_auth_failures,
+                                                          options_.limits.auth_failure_window);
 }
 
 Server::~Server() {

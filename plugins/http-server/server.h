@@ -21,9 +21,6 @@
 
 namespace flowlens::http {
 
-enum class LogLevel { kDebug, kInfo, kWarn, kError };
-using LogFn = std::function<void(LogLevel, std::string_view)>;
-
 class Server {
  public:
   // `log` may be empty (no logging); `error` formats the server's own error responses.

@@ -9,7 +9,8 @@ namespace {
 
 Limits read_limits(const sdk::Config& c) {
   c.allow_only({"max_header_bytes", "max_body_bytes", "idle_timeout_ms", "read_timeout_ms",
-                "write_timeout_ms", "max_connections", "max_keepalive_requests"});
+                "write_timeout_ms", "max_connections", "max_keepalive_requests",
+                "max_auth_failures", "auth_failure_window_ms"});
   const auto size = [&](std::string_view key, std::size_t fallback, std::size_t min,
                         std::size_t max) {
     return static_cast<std::size_t>(c.get_int(
@@ -28,6 +29,8 @@ Limits read_limits(const sdk::Config& c) {
   l.max_connections = size("max_connections", kDefaultMaxConnections, 1, kMaxConnectionsCeiling);
   l.max_keepalive_requests = size("max_keepalive_requests", kDefaultMaxKeepaliveRequests, 1,
                                   std::numeric_limits<uint32_t>::max());
+  l.max_auth_failures = size("max_auth_failures", kDefaultMaxAuthFailures, 1, 1'000'000);
+  l.auth_failure_window = millis("auth_failure_window_ms", kDefaultAuthFailureWindow);
   return l;
 }
 

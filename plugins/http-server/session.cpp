@@ -29,7 +29,10 @@ bool is_http_error(const beast::error_code& ec) {
 }  // namespace
 
 Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionShared> shared)
-    : stream_(std::move(socket)), shared_(std::move(shared)) {}
+    : stream_(std::move(socket)), shared_(std::move(shared)) {
+  beast::error_code ec;
+  remote_ = client_address(stream_.socket().remote_endpoint(ec).address());
+}
 
 Session::~Session() {
   shared_->active.fetch_sub(1, std::memory_order_relaxed);
@@ -82,15 +85,41 @@ void Session::on_read(beast::error_code ec, std::size_t) {
 
   ++served_;
   const Request request = parser_->release();
+  if (refused_for_auth_failures()) return;
   Response response;
   try {
     response = shared_->handler(request);
   } catch (const std::exception&) {
     response = shared_->error(bhttp::status::internal_server_error, "internal error");
   }
+  if (response.result() == bhttp::status::unauthorized) count_auth_failure();
   response.version(request.version());
   response.keep_alive(request.keep_alive() && served_ < shared_->limits.max_keepalive_requests);
   send(std::move(response));
+}
+
+bool Session::refused_for_auth_failures() {
+  if (!shared_->auth_failures) return false;
+  const auto wait = shared_->auth_failures->blocked(remote_, std::chrono::steady_clock::now());
+  if (!wait) return false;
+  Response response =
+      shared_->error(bhttp::status::too_many_requests, "too many failed authentications");
+  response.set(bhttp::field::retry_after, std::to_string(wait->count()));
+  response.keep_alive(false);
+  send(std::move(response));
+  return true;
+}
+
+void Session::count_auth_failure() {
+  if (!shared_->auth_failures ||
+      !shared_->auth_failures->failed(remote_, std::chrono::steady_clock::now()))
+    return;
+  const auto window = std::chrono::ceil<std::chrono::seconds>(shared_->limits.auth_failure_window);
+  shared_->log(LogLevel::kWarn,
+               shared_->name + ": " + std::to_string(shared_->limits.max_auth_failures) +
+                   " failed authentications from " + remote_.to_string() + " within " +
+                   std::to_string(window.count()) + " s: answering 429 to it for " +
+                   std::to_string(window.count()) + " s");
 }
 
 void Session::send(Response response) {

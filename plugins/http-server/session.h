@@ -3,6 +3,7 @@
 // limits), answer it through the handler, write (write timeout), repeat up to the keep-alive cap.
 #pragma once
 
+#include "auth_failures.h"
 #include "message.h"
 #include "options.h"
 
@@ -17,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace flowlens::http {
 
@@ -25,6 +27,9 @@ struct SessionShared {
   Limits limits;
   Handler handler;
   ErrorResponder error;
+  std::string name;  // the server's, for log lines
+  LogFn log;
+  std::unique_ptr<AuthFailures> auth_failures;
   std::atomic<std::size_t> active{0};     // sessions alive, against limits.max_connections
   std::atomic<std::uint64_t> refused{0};  // connections answered 503 for being over the limit
 };
@@ -44,6 +49,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_first_bytes(boost::beast::error_code ec, std::size_t n);
   void read_request();
   void on_read(boost::beast::error_code ec, std::size_t n);
+  // 429 while this client's address is blocked for failed authentications; false: go on.
+  bool refused_for_auth_failures();
+  // Counts a 401 against the client's address; logs once when that starts a block.
+  void count_auth_failure();
   void send(Response response);
   void on_write(boost::beast::error_code ec, std::size_t n);
   // After an error response: stop sending, then drain briefly so the client reads the answer
@@ -52,6 +61,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_linger(boost::beast::error_code ec, std::size_t n);
 
   boost::beast::tcp_stream stream_;
+  boost::asio::ip::address remote_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<SessionShared> shared_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
