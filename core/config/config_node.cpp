@@ -14,6 +14,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "plugin_host/plugin_error.h"
+#include "plugin_host/trusted_path.h"
+
 namespace flowlens::config {
 
 namespace {
@@ -242,6 +245,13 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
 }
 
 ConfigNode load_yaml_file(const std::filesystem::path& path) {
+  // A config names the libraries flowlensd loads and where its secrets are: one another user
+  // may write is refused as a plugin would be.
+  try {
+    plugin_host::check_trusted_file(path, "config");
+  } catch (const plugin_host::PluginError& e) {
+    throw ConfigError(e.what());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path.string() + ": cannot open the file: " + std::strerror(errno));
   std::ostringstream text;

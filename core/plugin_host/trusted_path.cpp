@@ -20,40 +20,35 @@ std::string octal_mode(mode_t mode) {
   return buf;
 }
 
-// `what` is "file" or "directory"; the message says how to fix it, since the operator reads it.
-void check_one(const std::filesystem::path& path, const char* what, bool want_dir) {
+// `what` is "plugin file", "config directory"...; the message says how to fix it, since the
+// operator reads it.
+void check_one(const std::filesystem::path& path, const std::string& what, bool want_dir) {
+  const std::string refusing = "refusing " + what + " " + path.string() + ": ";
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    throw PluginError("refusing plugin " + std::string(what) + " " + path.string() +
-                      ": stat failed: " + std::strerror(errno));
-  }
-  if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-    throw PluginError("refusing plugin " + std::string(what) + " " + path.string() + ": not a " +
-                      (want_dir ? "directory" : "regular file"));
-  }
+  if (::stat(path.c_str(), &st) != 0)
+    throw PluginError(refusing + "stat failed: " + std::strerror(errno));
+  if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+    throw PluginError(refusing + "not a " + (want_dir ? "directory" : "regular file"));
   if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-    throw PluginError("refusing plugin " + std::string(what) + " " + path.string() +
-                      ": owned by uid " + std::to_string(st.st_uid) +
-                      ", not root; another user could replace the code flowlensd runs (chown "
-                      "root)");
+    throw PluginError(refusing + "owned by uid " + std::to_string(st.st_uid) +
+                      ", not root; another user could change what flowlensd runs (chown root)");
   }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    throw PluginError("refusing plugin " + std::string(what) + " " + path.string() +
-                      ": writable by group or others (mode " + octal_mode(st.st_mode) +
+  const bool sticky_dir = want_dir && (st.st_mode & S_ISVTX) != 0;
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !sticky_dir) {
+    throw PluginError(refusing + "writable by group or others (mode " + octal_mode(st.st_mode) +
                       "); only root may write it (chmod go-w)");
   }
 }
 
 }  // namespace
 
-void check_trusted_plugin_file(const std::filesystem::path& file) {
+void check_trusted_file(const std::filesystem::path& file, std::string_view kind) {
+  const std::string k(kind);
   std::error_code ec;
   std::filesystem::path real = std::filesystem::canonical(file, ec);
-  if (ec) {
-    throw PluginError("refusing plugin file " + file.string() + ": " + ec.message());
-  }
-  check_one(real.parent_path(), "directory", true);
-  check_one(real, "file", false);
+  if (ec) throw PluginError("refusing " + k + " file " + file.string() + ": " + ec.message());
+  check_one(real.parent_path(), k + " directory", true);
+  check_one(real, k + " file", false);
 }
 
 }  // namespace flowlens::plugin_host
