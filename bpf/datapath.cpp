@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/datapath.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <net/if.h>
 #include <spdlog/spdlog.h>
@@ -217,6 +218,12 @@ uint32_t Datapath::map_size() const {
 }
 const std::string& Datapath::clock() const {
   return impl_->clock;
+}
+
+bool Datapath::kernel_answers() const {
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  return bpf_obj_get_info_by_fd(flow_map_fd(), &info, &len) == 0;
 }
 
 int Datapath::program_fd(flowlens_direction dir) const {

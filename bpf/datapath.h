@@ -83,6 +83,10 @@ class Datapath {
   // How the program times packets: "jiffies at HZ N", or the clock helper it fell back to.
   const std::string& clock() const;
 
+  // Whether the kernel answers bpf() on the loaded maps with the calling thread's current
+  // capabilities (before Linux 6.5 it wants CAP_BPF for every call when unprivileged BPF is off).
+  bool kernel_answers() const;
+
   // For tests, benchmarks and tools: the loaded objects' file descriptors.
   int program_fd(flowlens_direction dir) const;
   int flow_map_fd() const;

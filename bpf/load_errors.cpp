@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "bpf/load_errors.h"
 
-#include <linux/capability.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <system_error>
+
+#include "privileges/capabilities.h"
 
 namespace flowlens::bpf {
 namespace {
 
-// Not in older UAPI headers; the numbers are ABI.
-constexpr int kCapNetAdmin = 12;
-constexpr int kCapSysAdmin = 21;
-constexpr int kCapBpf = 39;
 // libbpf and the kernel report "not supported" with this non-POSIX errno.
 constexpr int kEnotsupp = 524;
-
-bool has_cap(const __user_cap_data_struct (&data)[2], int cap) {
-  return (data[cap / 32].effective & (1U << (cap % 32))) != 0;
-}
 
 bool kernel_at_least(int major, int minor) {
   int ma = 0, mi = 0;
@@ -38,12 +30,15 @@ std::string kernel_release() {
 }
 
 Status check_privileges() {
-  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (syscall(SYS_capget, &hdr, data) != 0)
-    return make_error("privileges", -errno, "cannot read process capabilities");
-  bool bpf = has_cap(data, kCapBpf) || has_cap(data, kCapSysAdmin);
-  bool net = has_cap(data, kCapNetAdmin);
+  using namespace privileges;
+  CapMask effective = 0;
+  try {
+    effective = current_caps().effective;
+  } catch (const std::system_error& e) {
+    return Error{"privileges", e.code().value(), "cannot read process capabilities"};
+  }
+  const bool bpf = (effective & (cap_bit(kCapBpf) | cap_bit(kCapSysAdmin))) != 0;
+  const bool net = (effective & cap_bit(kCapNetAdmin)) != 0;
   if (bpf && net) return ok_status();
   std::string missing = !bpf && !net ? "CAP_BPF and CAP_NET_ADMIN"
                         : !bpf       ? "CAP_BPF"

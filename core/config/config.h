@@ -37,6 +37,9 @@ inline constexpr std::string_view kDefaultLogLevel = "info";
 inline constexpr std::string_view kDefaultPluginDir = "/usr/lib/flowlens/plugins";
 inline constexpr std::string_view kDefaultPinDir = FLOWLENS_PIN_DIR;
 inline constexpr bool kDefaultPluginEnabled = true;
+// Stay the user that started flowlensd (root under the shipped unit), so an upgrade changes
+// nothing until the operator names a user.
+inline constexpr std::string_view kDefaultUser = "";
 
 // The accepted log_level values, spdlog's names ("warning" is read as "warn").
 inline constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
@@ -59,6 +62,9 @@ struct CoreConfig {
   std::string plugin_dir = std::string(kDefaultPluginDir);
   // bpffs directory where the maps are pinned so a restart keeps the counts.
   std::string pin_dir = std::string(kDefaultPinDir);
+  // The user to become once attached (keeping only the capabilities re-attaching needs); empty
+  // stays. Must exist on the host when the configuration is loaded.
+  std::string user = std::string(kDefaultUser);
 };
 
 struct PluginInstanceConfig {

@@ -4,8 +4,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <system_error>
 
 #include "config/value_reader.h"
+#include "privileges/run_user.h"
 
 namespace flowlens::config {
 
@@ -13,6 +16,34 @@ namespace {
 
 // Linux IFNAMSIZ is 16 including the terminating NUL.
 constexpr size_t kMaxInterfaceName = 15;
+
+// Checked where the configuration is read, so both check-config and the daemon name the file
+// and line of a user this host does not have.
+void read_user(MapReader& r, CoreConfig& core) {
+  std::string user = core.user;
+  if (!r.read_string("user", user)) return;
+  const ConfigNode& v = *r.take("user");
+  if (user.empty()) {
+    core.user = user;
+    return;
+  }
+  std::optional<privileges::RunUser> found;
+  try {
+    found = privileges::find_user(user);
+  } catch (const std::system_error& e) {
+    r.error(v, "user", e.what());
+    return;
+  }
+  if (!found) {
+    r.error(v, "user",
+            "no user '" + user +
+                "' on this host: create it (the flowlens package creates 'flowlens'; by hand: "
+                "useradd --system --no-create-home --shell /usr/sbin/nologin " +
+                user + ") or remove the key to stay root");
+    return;
+  }
+  core.user = user;
+}
 
 void read_core(const ConfigNode& node, Diagnostics& diag, CoreConfig& core) {
   MapReader r(node, "core", diag);
@@ -59,6 +90,8 @@ void read_core(const ConfigNode& node, Diagnostics& diag, CoreConfig& core) {
     else
       *field = dir;
   }
+
+  read_user(r, core);
   r.finish();
 }
 

@@ -6,17 +6,37 @@
 #include <algorithm>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 
 #include "config/estimator_section.h"
 #include "config/plugin_availability.h"
 #include "config/plugin_probe.h"
 #include "config/plugin_roles.h"
+#include "config/privileged_ports.h"
 #include "daemon/run_config.h"
 #include "flowlens/plugin.h"
+#include "privileges/capabilities.h"
 
 namespace flowlens::daemon {
 
 namespace {
+
+// The capability to bind below 1024 went at start when no configured port was that low, and a
+// process cannot take a capability back.
+void warn_unbindable_port(const config::Config& next) {
+  const std::string why = config::privileged_listen(next);
+  if (why.empty()) return;
+  try {
+    if (privileges::current_caps().effective & privileges::cap_bit(privileges::kCapNetBindService))
+      return;
+  } catch (const std::system_error&) {
+    return;  // cannot tell: the plugin's own bind error will say
+  }
+  spdlog::warn(
+      "{}, below 1024: flowlensd gave up CAP_NET_BIND_SERVICE at start, when no configured port "
+      "was that low; that port binds after a restart",
+      why);
+}
 
 std::string quoted_names(const std::vector<std::string>& names) {
   std::string out;
@@ -153,6 +173,7 @@ void ConfigReload::reload() {
   }
   for (const auto& w : next.warnings) spdlog::warn("{}", w);
   for (const auto& m : plan.needs_restart) spdlog::warn("{}", m);
+  warn_unbindable_port(plan.applied);
 
   // Only the level: the logger itself is shared with every thread logging right now. The schema
   // has checked the name.

@@ -23,6 +23,7 @@
 #include "daemon/logging.h"
 #include "daemon/plugin_set.h"
 #include "daemon/run_config.h"
+#include "daemon/run_privileges.h"
 #include "daemon/service_notifier.h"
 #include "daemon/tick_pipeline.h"
 #include "daemon/version.h"
@@ -382,6 +383,8 @@ int run_daemon(const RunOptions& opts) {
   spdlog::info("attached to {} (flow map {} entries, packets timed by {}, tick every {} ms)",
                datapath.value().interface(), datapath.value().map_size(), datapath.value().clock(),
                cfg.core.metrics_interval.count());
+  // Before any thread exists (the reload thread, the plugins'): capabilities belong to threads.
+  if (!keep_running_privileges(cfg, datapath.value())) return 1;
   Daemon daemon(opts, std::move(cfg), std::move(datapath.value()), est_cfg);
   return daemon.run();
 }

@@ -55,6 +55,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& next
   keep_for_restart("tc_priority", running.core.tc_priority, core.tc_priority, plan.needs_restart);
   keep_for_restart("pin_dir", running.core.pin_dir, core.pin_dir, plan.needs_restart);
   keep_for_restart("plugin_dir", running.core.plugin_dir, core.plugin_dir, plan.needs_restart);
+  keep_for_restart("user", running.core.user, core.user, plan.needs_restart);
   plan.metrics_interval_changed = core.metrics_interval != running.core.metrics_interval;
   plan.discovery_interval_changed = core.discovery_interval != running.core.discovery_interval;
   plan.log_level_changed = core.log_level != running.core.log_level;

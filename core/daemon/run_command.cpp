@@ -38,8 +38,12 @@ void register_run_command(CLI::App& app) {
       "SIGHUP reloads the configuration: changed plugin instances restart, estimator keys apply\n"
       "from the next tick, the program stays attached. An invalid configuration is refused\n"
       "(errors logged as check-config prints them) and the running one kept; interface,\n"
-      "ebpf_map_size, tc_priority, pin_dir and plugin_dir need a restart. SIGINT and SIGTERM\n"
-      "stop.");
+      "ebpf_map_size, tc_priority, pin_dir, plugin_dir and user need a restart. SIGINT and\n"
+      "SIGTERM stop.\n"
+      "\n"
+      "Once attached it keeps only CAP_NET_ADMIN (attaching again), CAP_BPF where the kernel\n"
+      "wants it for every bpf() call, CAP_NET_BIND_SERVICE while a plugin listens below 1024;\n"
+      "core.user makes it become that user first.");
   cmd->add_option("--conf-dir", opts->conf_dir,
                   "Directory of *.yaml merged in name order (default /etc/flowlens/conf.d)");
   cmd->add_option("--config", opts->config_file,

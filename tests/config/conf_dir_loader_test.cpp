@@ -42,6 +42,13 @@ TEST(ConfDir, EmptyDirectoryGivesDefaultsAndAWarning) {
   ASSERT_EQ(cfg.warnings.size(), 1u);
 }
 
+TEST(ConfDir, UserStaysEmptyUnlessAnExistingUserIsNamed) {
+  TempDir dir;
+  EXPECT_EQ(load_conf_dir(dir.path()).core.user, "") << "an upgrade must not change who runs";
+  dir.write("10-core.yaml", "core: {user: root}\n");
+  EXPECT_EQ(load_conf_dir(dir.path()).core.user, "root");
+}
+
 TEST(ConfDir, FilesMergeInByteOrderOfTheirNames) {
   TempDir dir;
   // "9-" sorts after "10-" and "20-": byte order, not numeric, as `ls` shows it.
@@ -201,6 +208,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "2:14: core.log_level: expected one of trace, debug"},
         BadCase{"relative plugin dir", "core:\n  plugin_dir: plugins\n",
                 "2:15: core.plugin_dir: expected an absolute path"},
+        BadCase{"a user this host does not have", "core:\n  user: flowlens-no-such-user\n",
+                "2:9: core.user: no user 'flowlens-no-such-user' on this host"},
         BadCase{"list as interface", "core:\n  interface: [eth0]\n",
                 "2:14: core.interface: expected a string, got a list"},
         BadCase{"section not a map", "core: 5\n", "1:7: core: expected a map of keys, got '5'"},

@@ -118,14 +118,14 @@ plugins:
   api: {plugin: sink-jsonapi, config: {listen: ["127.0.0.1:8080"]}}
 )",
      "static", "", "", false, 0, ""},
-    {"settings of the kernel side and the plugin directory need a restart", R"(
-core: {metrics_interval: 1s, interface: eth7, ebpf_map_size: 1000, tc_priority: 9, pin_dir: /sys/fs/bpf/x, plugin_dir: /opt/p}
+    {"settings of the kernel side, the plugin directory and the user need a restart", R"(
+core: {metrics_interval: 1s, interface: eth7, ebpf_map_size: 1000, tc_priority: 9, pin_dir: /sys/fs/bpf/x, plugin_dir: /opt/p, user: root}
 estimator: {warmup_seconds: 5}
 plugins:
   static: {plugin: discovery-static, config: {servers: [{id: cs, endpoints: ["27015/udp"]}]}}
   api: {plugin: sink-jsonapi, config: {listen: ["127.0.0.1:8080"]}}
 )",
-     "", "", "", false, 5, ""},
+     "", "", "", false, 6, ""},
     {"a new instance of a plugin that is not installed is refused at its line", R"(
 core: {metrics_interval: 1s}
 estimator: {warmup_seconds: 5}

@@ -185,6 +185,26 @@ def remove_then_purge(edited, failures):
         failures.append(f"dpkg -P left unit links or masks: {links}")
 
 
+def user_exists(name):
+    return subprocess.run(["getent", "passwd", name], capture_output=True).returncode == 0
+
+
+def check_user(created, failures):
+    """postinst made the system user core.user can name, with no login, in docker when that
+    group exists (and only when postinst created the user)."""
+    r = run("getent", "passwd", "flowlens", check=False)
+    if r.returncode != 0:
+        failures.append("postinst did not create the flowlens user")
+        return
+    uid, shell = int(r.stdout.split(":")[2]), r.stdout.strip().split(":")[6]
+    if uid >= 1000 or not shell.endswith("nologin"):
+        failures.append(f"flowlens is not a system user without login: {r.stdout.strip()}")
+    docker = subprocess.run(["getent", "group", "docker"], capture_output=True, text=True)
+    groups = run("id", "-nG", "flowlens").stdout.split()
+    if created and docker.returncode == 0 and "docker" not in groups:
+        failures.append(f"the docker group exists but flowlens is not in it: {groups}")
+
+
 def clean_up():
     """Whatever a failure left behind: the packages and the operator's file the test wrote."""
     installed = [p for p in PACKAGES if package_status(p)]
@@ -205,6 +225,7 @@ def main():
         print(f"FAIL: {why_not}; remove it to run this test", file=sys.stderr)
         return 1
     before = snapshot()
+    had_user = user_exists("flowlens")
     failures = []
     try:
         with tempfile.TemporaryDirectory() as out:
@@ -215,6 +236,7 @@ def main():
             if set(debs_v1) != set(PACKAGES):
                 return report("deb_package", [f"cpack made {sorted(debs_v1.values())}, expected {PACKAGES}"])
             run("dpkg", "-i", *debs_v1.values())
+            check_user(not had_user, failures)
             plugin_names = check_files(build, source, failures)
             check_installed_daemon(plugin_names, failures)
             check_defaults_run(failures)
@@ -225,6 +247,9 @@ def main():
         failures.append(str(e))
     finally:
         clean_up()
+        if not had_user:  # the package keeps it on purge; the test leaves the host as it was
+            subprocess.run(["userdel", "flowlens"], capture_output=True)
+            subprocess.run(["groupdel", "flowlens"], capture_output=True)
     changed = difference(before, snapshot())
     if changed:
         failures.append("the host differs from before the test:\n  " + "\n  ".join(changed))
