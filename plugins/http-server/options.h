@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,12 +55,19 @@ struct Limits {
   std::chrono::milliseconds auth_failure_window = kDefaultAuthFailureWindow;
 };
 
+// TLS: the server speaks HTTPS only, with this certificate chain and key (PEM files).
+struct TlsFiles {
+  std::string cert_file;  // the certificate, then any intermediates
+  std::string key_file;   // its private key: a secret file (sdk/secret.hpp rules)
+};
+
 struct ServerOptions {
   // Says who is talking in log lines and in the Server header of the server's own errors.
   std::string name = "flowlens";
   std::vector<ListenAddress> listen;  // at least one
   unsigned threads = kDefaultThreads;
   Limits limits;
+  std::optional<TlsFiles> tls;  // unset: plain HTTP
 };
 
 }  // namespace flowlens::http

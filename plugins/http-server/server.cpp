@@ -46,11 +46,12 @@ std::string busy_response(const ErrorResponder& error) {
 class Server::Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& ioc, tcp::acceptor acceptor, std::shared_ptr<SessionShared> shared,
-           const LogFn& log, const std::string& name)
+           std::shared_ptr<TlsContexts> tls, const LogFn& log, const std::string& name)
       : ioc_(ioc),
         acceptor_(std::move(acceptor)),
         retry_(ioc),
         shared_(std::move(shared)),
+        tls_(std::move(tls)),
         log_(log),
         name_(name),
         busy_(busy_response(shared_->error)) {}
@@ -94,7 +95,12 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
       // A response is written in one go; Nagle would only hold back its last partial segment.
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), shared_)->run();
+      if (tls_) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), shared_, tls_->for_new_connection())
+            ->run();
+      } else {
+        std::make_shared<Session<PlainStream>>(std::move(socket), shared_)->run();
+      }
     }
     do_accept();
   }
@@ -133,6 +139,7 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
   std::shared_ptr<SessionShared> shared_;
+  std::shared_ptr<TlsContexts> tls_;
   const LogFn& log_;
   const std::string& name_;
   const std::string busy_;
@@ -162,6 +169,9 @@ Server::~Server() {
 
 void Server::start() {
   if (ioc_) return;
+  // The certificate and key first: a bad file fails start naming it, before any port is bound.
+  std::shared_ptr<TlsContexts> tls;
+  if (options_.tls) tls = std::make_shared<TlsContexts>(*options_.tls, options_.name, log_);
   auto ioc = std::make_unique<asio::io_context>(static_cast<int>(options_.threads));
   std::vector<std::shared_ptr<Listener>> listeners;
   std::vector<tcp::endpoint> bound;
@@ -189,10 +199,11 @@ void Server::start() {
     bound.push_back(acceptor.local_endpoint(ec));
     check("local_endpoint");
     listeners.push_back(
-        std::make_shared<Listener>(*ioc, std::move(acceptor), shared_, log_, options_.name));
+        std::make_shared<Listener>(*ioc, std::move(acceptor), shared_, tls, log_, options_.name));
   }
   for (auto& listener : listeners) listener->run();
   ioc_ = std::move(ioc);
+  tls_ = std::move(tls);
   listeners_ = std::move(listeners);
   bound_ = std::move(bound);
   for (unsigned i = 0; i < options_.threads; ++i) {
@@ -210,7 +221,7 @@ void Server::start() {
   }
   for (const auto& ep : bound_) {
     log_(LogLevel::kInfo, options_.name + ": listening on " + ep.address().to_string() + " port " +
-                              std::to_string(ep.port()));
+                              std::to_string(ep.port()) + (tls_ ? " (HTTPS)" : ""));
   }
 }
 
@@ -229,6 +240,7 @@ void Server::stop() {
   for (auto& listener : listeners_) listener->close();
   listeners_.clear();
   ioc_.reset();
+  tls_.reset();
   bound_.clear();
 }
 

@@ -8,6 +8,7 @@
 #include "message.h"
 #include "options.h"
 #include "session.h"
+#include "tls_context.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -48,6 +49,7 @@ class Server {
   LogFn log_;
   std::shared_ptr<SessionShared> shared_;
   std::unique_ptr<boost::asio::io_context> ioc_;
+  std::shared_ptr<TlsContexts> tls_;  // set by start when options_.tls is
   std::vector<std::shared_ptr<Listener>> listeners_;
   std::vector<boost::asio::ip::tcp::endpoint> bound_;
   std::vector<std::thread> threads_;

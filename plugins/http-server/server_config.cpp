@@ -55,6 +55,19 @@ ServerOptions read_server_options(const sdk::Config& config, std::string name,
   options.threads =
       static_cast<unsigned>(config.get_int("threads", kDefaultThreads, 1, kMaxThreads));
   options.limits = read_limits(config.section("limits"));
+  if (config.has("tls")) {
+    const sdk::Config tls = config.section("tls");
+    tls.allow_only({"cert_file", "key_file"});
+    TlsFiles files;
+    const std::pair<const char*, std::string*> keys[] = {{"cert_file", &files.cert_file},
+                                                         {"key_file", &files.key_file}};
+    for (const auto& [key, value] : keys) {
+      *value = tls.require_string(key);
+      if (value->empty() || value->front() != '/')
+        tls.fail(key, "expected an absolute path, got '" + *value + "'");
+    }
+    options.tls = std::move(files);
+  }
   return options;
 }
 

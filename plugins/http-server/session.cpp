@@ -2,18 +2,24 @@
 #include "session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <array>
 #include <exception>
+#include <sstream>
 
 namespace flowlens::http {
 namespace {
 
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace ssl = boost::asio::ssl;
 
 // Bytes asked of the socket while waiting for a request's first bytes.
 constexpr std::size_t kFirstReadBytes = 4096;
@@ -26,47 +32,116 @@ bool is_http_error(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
-}  // namespace
-
-Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionShared> shared)
-    : stream_(std::move(socket)), shared_(std::move(shared)) {
-  beast::error_code ec;
-  remote_ = client_address(stream_.socket().remote_endpoint(ec).address());
+// OpenSSL's own diagnosis of a handshake that began "GET / HTTP/1.1".
+bool is_plain_http(const beast::error_code& ec) {
+  return ec.category() == boost::asio::error::get_ssl_category() &&
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST;
 }
 
-Session::~Session() {
+template <class Stream>
+Stream make_stream(boost::asio::ip::tcp::socket socket, ssl::context* tls) {
+  if constexpr (Session<Stream>::kTls) {
+    return Stream(beast::tcp_stream(std::move(socket)), *tls);
+  } else {
+    (void)tls;
+    return Stream(std::move(socket));
+  }
+}
+
+}  // namespace
+
+template <class Stream>
+Session<Stream>::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionShared> shared,
+                         std::shared_ptr<ssl::context> tls)
+    : tls_(std::move(tls)),
+      stream_(make_stream<Stream>(std::move(socket), tls_.get())),
+      shared_(std::move(shared)) {
+  beast::error_code ec;
+  remote_ = client_address(tcp().socket().remote_endpoint(ec).address());
+}
+
+template <class Stream>
+Session<Stream>::~Session() {
   shared_->active.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void Session::run() {
+template <class Stream>
+void Session<Stream>::run() {
   // The socket was accepted onto this session's strand; start there.
-  boost::asio::dispatch(stream_.get_executor(),
-                        beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+  if constexpr (kTls) {
+    boost::asio::dispatch(tcp().get_executor(),
+                          beast::bind_front_handler(&Session::handshake, this->shared_from_this()));
+  } else {
+    boost::asio::dispatch(
+        tcp().get_executor(),
+        beast::bind_front_handler(&Session::wait_for_request, this->shared_from_this()));
+  }
 }
 
-void Session::wait_for_request() {
+template <class Stream>
+void Session<Stream>::handshake() {
+  if constexpr (kTls) {
+    // A client that connects and never says hello is a slow request.
+    tcp().expires_after(shared_->limits.read_timeout);
+    stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&Session::on_handshake, this->shared_from_this()));
+  }
+}
+
+template <class Stream>
+void Session<Stream>::on_handshake(beast::error_code ec) {
+  if (is_plain_http(ec)) return refuse_plain_http();
+  if (ec) return;  // timeout, a client that gave up, no common cipher: the socket closes with us
+  wait_for_request();
+}
+
+template <class Stream>
+void Session<Stream>::refuse_plain_http() {
+  Response response =
+      shared_->error(bhttp::status::bad_request, "this port speaks HTTPS: use https://");
+  response.keep_alive(false);
+  response.prepare_payload();
+  std::ostringstream out;
+  out << response;
+  refusal_ = out.str();
+  tcp().expires_after(shared_->limits.write_timeout);
+  boost::asio::async_write(tcp(), boost::asio::buffer(refusal_),
+                           [self = this->shared_from_this()](beast::error_code, std::size_t) {
+                             beast::error_code ignored;
+                             self->tcp().socket().shutdown(
+                                 boost::asio::ip::tcp::socket::shutdown_both, ignored);
+                           });
+}
+
+template <class Stream>
+void Session<Stream>::wait_for_request() {
   if (buffer_.size() > 0) return read_request();  // a pipelined request is already here
-  stream_.expires_after(shared_->limits.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+  tcp().expires_after(shared_->limits.idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(kFirstReadBytes),
+      beast::bind_front_handler(&Session::on_first_bytes, this->shared_from_this()));
 }
 
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+template <class Stream>
+void Session<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
   buffer_.commit(n);
   if (ec) return;  // idle timeout, peer closed, or shutdown: the socket closes with us
   read_request();
 }
 
-void Session::read_request() {
+template <class Stream>
+void Session<Stream>::read_request() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
   parser_->body_limit(shared_->limits.max_body_bytes);
-  stream_.expires_after(shared_->limits.read_timeout);
+  tcp().expires_after(shared_->limits.read_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
+                    beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
 }
 
-void Session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::on_read(beast::error_code ec, std::size_t) {
   // A request we could not parse ends the connection: what follows it cannot be trusted.
   const auto refuse = [this](bhttp::status status, std::string_view message) {
     Response response = shared_->error(status, message);
@@ -98,7 +173,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   send(std::move(response));
 }
 
-bool Session::refused_for_auth_failures() {
+template <class Stream>
+bool Session<Stream>::refused_for_auth_failures() {
   if (!shared_->auth_failures) return false;
   const auto wait = shared_->auth_failures->blocked(remote_, std::chrono::steady_clock::now());
   if (!wait) return false;
@@ -110,7 +186,8 @@ bool Session::refused_for_auth_failures() {
   return true;
 }
 
-void Session::count_auth_failure() {
+template <class Stream>
+void Session<Stream>::count_auth_failure() {
   if (!shared_->auth_failures ||
       !shared_->auth_failures->failed(remote_, std::chrono::steady_clock::now()))
     return;
@@ -122,33 +199,46 @@ void Session::count_auth_failure() {
                    std::to_string(window.count()) + " s");
 }
 
-void Session::send(Response response) {
+template <class Stream>
+void Session<Stream>::send(Response response) {
   response_ = std::move(response);
-  stream_.expires_after(shared_->limits.write_timeout);
+  tcp().expires_after(shared_->limits.write_timeout);
   bhttp::async_write(stream_, response_,
-                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
+                     beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
 }
 
-void Session::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::on_write(beast::error_code ec, std::size_t) {
   if (ec) return;
   const bool error_close = response_.result_int() >= 400 && !response_.keep_alive();
   if (response_.keep_alive()) return wait_for_request();
-  beast::error_code ignored;
-  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-  if (error_close) linger();
+  if constexpr (kTls) {
+    // close_notify, bounded: a client that never answers it only costs the write timeout.
+    tcp().expires_after(shared_->limits.write_timeout);
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+  } else {
+    beast::error_code ignored;
+    tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    if (error_close) linger();
+  }
 }
 
-void Session::linger() {
+template <class Stream>
+void Session<Stream>::linger() {
   buffer_.clear();
-  stream_.expires_after(kLingerTime);
-  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                          beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+  tcp().expires_after(kLingerTime);
+  tcp().async_read_some(buffer_.prepare(kFirstReadBytes),
+                        beast::bind_front_handler(&Session::on_linger, this->shared_from_this()));
 }
 
-void Session::on_linger(beast::error_code ec, std::size_t n) {
+template <class Stream>
+void Session<Stream>::on_linger(beast::error_code ec, std::size_t n) {
   lingered_bytes_ += n;
   if (ec || lingered_bytes_ >= kLingerBytes) return;
   linger();
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace flowlens::http

@@ -19,8 +19,8 @@ Config parse_config(std::string_view json_text) {
 }
 
 Config parse_config(const sdk::Config& c) {
-  c.allow_only({"listen", "threads", "limits", "api_key", "api_key_file", "api_key_env", "auth",
-                "include_ips", "gzip", "stale_after_ms"});
+  c.allow_only({"listen", "threads", "limits", "api_key", "api_key_file", "api_key_env", "tls",
+                "auth", "include_ips", "gzip", "stale_after_ms"});
   Config config;
   config.server = http::read_server_options(c, "sink-jsonapi", kDefaultListen);
   config.auth = c.get_enum("auth", "bearer", {"bearer", "none"}) == "none" ? AuthMode::kNone

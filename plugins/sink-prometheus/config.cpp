@@ -51,7 +51,7 @@ Config parse_config(std::string_view json_text) {
 }
 
 Config parse_config(const sdk::Config& c) {
-  c.allow_only({"listen", "threads", "limits", "bearer_token", "bearer_token_file",
+  c.allow_only({"listen", "threads", "limits", "tls", "bearer_token", "bearer_token_file",
                 "bearer_token_env", "node", "labels", "capacity_label"});
   Config config;
   config.server = http::read_server_options(c, "sink-prometheus", kDefaultListen);

@@ -83,7 +83,12 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{R"({"limits": {"max_header_bytes": 10}})", "limits.max_header_bytes: expected"},
         Bad{R"({"limits": {"read_timeout_ms": 0}})", "limits.read_timeout_ms: expected"},
         Bad{R"({"limits": {"max_connections": "many"}})", "limits.max_connections: expected"},
-        Bad{R"({"limits": {"body": 1}})", "limits.body: unknown key"}));
+        Bad{R"({"limits": {"body": 1}})", "limits.body: unknown key"},
+        Bad{R"({"tls": {"cert_file": "/c.pem"}})", "tls.key_file: missing (required)"},
+        Bad{R"({"tls": {"cert_file": "c.pem", "key_file": "/k"}})",
+            "tls.cert_file: expected an absolute path, got 'c.pem'"},
+        Bad{R"({"tls": {"cert_file": "/c", "key_file": "/k", "ca_file": "/a"}})",
+            "tls.ca_file: unknown key"}));
 
 }  // namespace
 }  // namespace flowlens::http

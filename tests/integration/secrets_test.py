@@ -12,7 +12,6 @@ log and HTTP answer is searched for each secret's value.
 usage: secrets_test.py FLOWLENSD PLUGIN_DIR RECEIVER"""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import TestHosts, report, require_privileges, stop_daemon  # noqa: E402
+from netns import TestHosts, daemon_dirs, report, require_privileges, stop_daemon  # noqa: E402
 
 API, PROM = "127.0.0.1:18080", "127.0.0.1:19110"
 # Each value is distinctive, so finding it anywhere is a leak, whatever surrounds it.
@@ -90,14 +89,10 @@ def main():
         return r
 
     with TestHosts("sec") as hosts, tempfile.TemporaryDirectory() as work:
-        os.chmod(work, 0o755)
-        plugins, conf, state = (os.path.join(work, d) for d in ("plugins", "conf.d", "state"))
-        for d in (plugins, conf, state):
-            os.makedirs(d)
-            os.chmod(d, 0o755)
-        for name in ("discovery-static", "sink-jsonapi", "sink-prometheus", "sink-webhook"):
-            shutil.copy(os.path.join(plugin_src, name + ".so"), plugins)
-            os.chmod(os.path.join(plugins, name + ".so"), 0o755)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, name + ".so") for name in (
+            "discovery-static", "sink-jsonapi", "sink-prometheus", "sink-webhook")])
+        state = os.path.join(work, "state")
+        os.makedirs(state)
         key_file, unsafe_file = os.path.join(work, "api.key"), os.path.join(work, "unsafe.key")
         secret_file(key_file, SECRETS["api_key_file"], 0o600)
         secret_file(unsafe_file, SECRETS["unsafe file"], 0o644)

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "tls_context.h"
+
+#include <flowlens/sdk/secret.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/buffer.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace flowlens::http {
+namespace {
+
+namespace ssl = boost::asio::ssl;
+
+std::string read_certificate(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("tls.cert_file: " + path + ": cannot open: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::shared_ptr<ssl::context> load_tls_context(const TlsFiles& files) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  // TLS 1.2 is the oldest version without known protocol breaks; every client in use has it.
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::single_dh_use);
+  const std::string cert = read_certificate(files.cert_file);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain(boost::asio::buffer(cert), ec);
+  if (ec)
+    throw std::runtime_error("tls.cert_file: " + files.cert_file +
+                             ": not a PEM certificate: " + ec.message());
+  // The key is a secret: the same ownership and mode rules as every secret file.
+  const std::string key = sdk::read_secret_file(files.key_file, "tls.key_file: " + files.key_file);
+  ctx->use_private_key(boost::asio::buffer(key), ssl::context::pem, ec);
+  // OpenSSL compares the key with the certificate as it loads it.
+  const bool mismatch =
+      ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH;
+  if (mismatch || (!ec && SSL_CTX_check_private_key(ctx->native_handle()) != 1))
+    throw std::runtime_error("tls.key_file: " + files.key_file +
+                             ": does not match the certificate in tls.cert_file " +
+                             files.cert_file);
+  if (ec)
+    throw std::runtime_error("tls.key_file: " + files.key_file +
+                             ": not a PEM private key: " + ec.message());
+  return ctx;
+}
+
+TlsContexts::TlsContexts(TlsFiles files, std::string name, LogFn log)
+    : files_(std::move(files)), name_(std::move(name)), log_(std::move(log)) {
+  seen_ = stamps();
+  current_ = load_tls_context(files_);
+  checked_ = std::chrono::steady_clock::now();
+}
+
+std::pair<FileStamp, FileStamp> TlsContexts::stamps() const {
+  const auto one = [](const std::string& path) {
+    struct stat st {};
+    FileStamp s;
+    if (::stat(path.c_str(), &st) == 0) s = {st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+    return s;
+  };
+  return {one(files_.cert_file), one(files_.key_file)};
+}
+
+std::shared_ptr<ssl::context> TlsContexts::for_new_connection() {
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - checked_ < kTlsFileCheckInterval) return current_;
+  checked_ = now;
+  const auto files = stamps();
+  if (files == seen_) return current_;
+  // A pair copied in one file at a time is seen half-new for a moment: the mismatch is logged,
+  // and the next check, once the second file has changed too, loads the pair.
+  seen_ = files;
+  try {
+    current_ = load_tls_context(files_);
+    log_(LogLevel::kInfo, name_ + ": TLS certificate " + files_.cert_file + " and key " +
+                              files_.key_file + " reloaded: new connections use them");
+  } catch (const std::exception& e) {
+    log_(LogLevel::kError, name_ + ": " + e.what() + "; still serving the previous certificate");
+  }
+  return current_;
+}
+
+}  // namespace flowlens::http
