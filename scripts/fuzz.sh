@@ -14,6 +14,9 @@ BUILD=${FLOWLENS_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${FLOWLENS_JOBS:-$(nproc)}
 # An input slower than this is reported as a hang: no parser needs seconds for a few kB.
 INPUT_TIMEOUT=${FLOWLENS_FUZZ_INPUT_TIMEOUT:-10}
+# 0 lets libFuzzer pick a seed (it prints it); scripts/test.sh fixes one, so that a CI run that
+# fails can be repeated from the same corpus.
+SEED=${FLOWLENS_FUZZ_SEED:-0}
 
 build_start=$(date +%s)
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOWLENS_WERROR=ON \
@@ -35,7 +38,7 @@ run_one() {  # name
   mkdir -p "$work" "$BUILD/artifacts/$name" "$BUILD/logs"
   # New inputs go to the first directory; the checked-in seeds are only read.
   "$BUILD/tests/fuzz/fuzz_$name" -max_total_time="$SECONDS_PER_TARGET" \
-    -max_len="${max_len[$name]}" -timeout="$INPUT_TIMEOUT" -print_final_stats=1 \
+    -max_len="${max_len[$name]}" -timeout="$INPUT_TIMEOUT" -seed="$SEED" -print_final_stats=1 \
     -artifact_prefix="$BUILD/artifacts/$name/" "$work" "$ROOT/tests/fuzz/corpus/$name" \
     >"$log" 2>&1 && rc=0 || rc=$?
   echo "$rc" >"$BUILD/logs/$name.rc"

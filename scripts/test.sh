@@ -10,7 +10,7 @@
 #                               fails the test (the daemon exits 66), not part of CI
 #   scripts/test.sh -R REGEX    only the tests matching REGEX (passed to ctest), no fuzzing
 # The whole suite also runs every libFuzzer target briefly (scripts/fuzz.sh, FLOWLENS_FUZZ_SECONDS
-# per target, default 20); a crash fails the run.
+# per target, default 20, libFuzzer seed FLOWLENS_FUZZ_SEED, default 1); a crash fails the run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SANITIZE=0
@@ -29,7 +29,8 @@ done
 status=0
 ctest --test-dir "$ROOT/build" --output-on-failure --no-tests=error "${CTEST_ARGS[@]}" || status=$?
 if [ ${#CTEST_ARGS[@]} -eq 0 ]; then
-  "$ROOT/scripts/fuzz.sh" "${FLOWLENS_FUZZ_SECONDS:-20}" || status=$?
+  FLOWLENS_FUZZ_SEED=${FLOWLENS_FUZZ_SEED:-1} "$ROOT/scripts/fuzz.sh" "${FLOWLENS_FUZZ_SECONDS:-20}" ||
+    status=$?
 fi
 if [ "$SANITIZE" = 1 ]; then
   # Debug (-O0) compiles much faster than an optimised sanitizer build; the tests here are small.

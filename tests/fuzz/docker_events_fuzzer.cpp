@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "discovery-docker/docker_event.h"
 #include "discovery-docker/event_lines.h"
@@ -24,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t piece = 1 + data[0] % 64;
   const std::string_view stream(reinterpret_cast<const char*>(data + 1), size - 1);
   std::string received;
-  size_t lines = 0;
+  std::vector<std::string> lines;
   const auto on_line = [&](std::string_view line) {
-    ++lines;
+    lines.emplace_back(line);
     if (line.empty() || line.find('\n') != line.npos)
       flowlens::fuzz::fail("an empty line, or one with a line end inside");
     try {
@@ -40,6 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     received.erase(0, take_event_lines(received, on_line));
     if (received.size() > kMaxLine) return 0;  // the stream is dropped and reopened
   }
-  if (lines > stream.size()) flowlens::fuzz::fail("more lines than bytes");
+  // However the stream was cut, the lines are those of the stream read at once.
+  std::vector<std::string> whole;
+  take_event_lines(stream, [&](std::string_view line) { whole.emplace_back(line); });
+  if (lines != whole) flowlens::fuzz::fail("the pieces' sizes changed the lines");
   return 0;
 }

@@ -3,6 +3,7 @@
 // servers (then mapped onto this node's FlowLens servers), a page of nodes, an error answer, and a
 // Pelican webhook. Each is either read or refused with PanelFormatError / invalid_argument naming
 // the place; mapped servers have an id, unique, and only real ports.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -15,6 +16,12 @@
 #include "discovery-pterodactyl/server_mapping.h"
 #include "discovery-pterodactyl/webhook_hint.h"
 #include "fuzz_check.h"
+
+namespace {
+// Where a refused answer can be wrong, as the plugin's log names it: the answer as a whole, or a
+// path from its top-level keys ("data[2].attributes.relationships.allocations.object: ...").
+constexpr std::array kPlaces{"answer is not valid JSON", "(answer)", "meta", "data", "object"};
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace flowlens::discovery_pterodactyl;
@@ -33,11 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           if (e.port == 0) flowlens::fuzz::fail("port 0 mapped for " + s.id);
       }
     }
-  } catch (const PanelFormatError&) {
+  } catch (const PanelFormatError& e) {
+    flowlens::fuzz::require_place(e.what(), kPlaces);
   }
   try {
     (void)parse_node_page(body);
-  } catch (const PanelFormatError&) {
+  } catch (const PanelFormatError& e) {
+    flowlens::fuzz::require_place(e.what(), kPlaces);
   }
   if (describe_error_answer(401, body).empty()) flowlens::fuzz::fail("an empty error description");
   try {
