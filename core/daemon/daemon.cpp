@@ -19,6 +19,7 @@
 #include "daemon/health.h"
 #include "daemon/host_services_impl.h"
 #include "daemon/jsonl_output.h"
+#include "bpf/probation_reader.h"
 #include "daemon/kernel_clock.h"
 #include "daemon/logging.h"
 #include "daemon/plugin_set.h"
@@ -280,6 +281,7 @@ class Daemon {
     notifier_.status(service_status(*snapshot));
     // For health_json, read on plugin threads: plain stores here, no lock on the tick path.
     last_flows_.store(pipeline_.last_flow_count());
+    watch_probation();
     bpf_attached_.store(blind.empty());
     last_tick_ns_.store(steady_ns(std::chrono::steady_clock::now()));
     plugins_.warn_event_drops();
@@ -290,6 +292,31 @@ class Daemon {
     last_tick_us_.store(static_cast<int64_t>(ms * 1000));
     spdlog::info("players: {} ({} flows, tick {:.1f} ms)", summary(*snapshot),
                  pipeline_.last_flow_count(), ms);
+  }
+
+  // New one-packet flows since the last tick. A spoofed-source flood never reaches the flow map
+  // (a flow enters it with its second packet), so the counted players are kept; this says it
+  // is happening, once when it starts and once when it ends.
+  void watch_probation() {
+    const uint64_t now = clock_.now_ns();
+    const uint64_t span = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(interval_).count());
+    auto read = probation_.waiting_since(now > span ? now - span : 0);
+    if (!read) return;  // no figure this tick; the flow map is what counts players
+    const uint32_t waiting = read.value();
+    last_one_packet_flows_.store(waiting);
+    const bool flood = waiting >= probation_.capacity() / 2;
+    if (flood != flood_) {
+      if (flood)
+        spdlog::warn(
+            "flood of one-packet flows (spoofed sources or a scan): {} new sources in the last "
+            "tick fill the probation map's {} slots; players already counted are kept, new "
+            "players may take longer to be seen",
+            waiting, probation_.capacity());
+      else
+        spdlog::info("the flood of one-packet flows is over ({} in the last tick)", waiting);
+      flood_ = flood;
+    }
   }
 
   // Called from plugin threads (a sink's HTTP server): reads only atomics, members fixed since
@@ -307,6 +334,8 @@ class Daemon {
     if (const int64_t us = last_tick_us_.load(); us >= 0) h.tick_duration_seconds = us / 1e6;
     h.flows = last_flows_.load();
     h.map_capacity = datapath_.map_size();
+    h.one_packet_flows = last_one_packet_flows_.load();
+    h.probation_capacity = probation_.capacity();
     h.plugins = plugins_.health();
     const auto statuses = services_.statuses();
     for (auto& p : h.plugins) {
@@ -328,6 +357,7 @@ class Daemon {
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   config::Config cfg_;
   bpf::Datapath datapath_;
+  bpf::ProbationReader probation_{datapath_.probation_map_fd()};
   estimator::Estimator estimator_;
   registry::ServerRegistry registry_;
   HostServicesImpl services_;
@@ -340,9 +370,11 @@ class Daemon {
   ServiceNotifier notifier_;
   std::chrono::steady_clock::time_point next_tick_;
   std::atomic<bool> bpf_attached_{false};
-  std::atomic<bool> follow_queued_{false};      // a registry follow is posted and has not run yet
-  std::string attach_problem_;                  // the last one logged; the loop thread only
-  std::string watch_problem_;                   // likewise, for the watched ports
+  std::atomic<bool> follow_queued_{false};  // a registry follow is posted and has not run yet
+  std::string attach_problem_;              // the last one logged; the loop thread only
+  std::string watch_problem_;               // likewise, for the watched ports
+  bool flood_ = false;                      // at the last tick; the loop thread only
+  std::atomic<uint32_t> last_one_packet_flows_{0};
   std::atomic<int64_t> last_tick_ns_{kNoTick};  // steady clock of the last good tick
   std::atomic<uint64_t> last_flows_{0};
   std::atomic<int64_t> last_tick_us_{-1};  // how long the last tick took; -1 before it

@@ -51,11 +51,13 @@ std::string to_json(const DaemonHealth& health) {
   };
   return fmt::format(R"({{"version":{},"uptime_seconds":{},"bpf_attached":{},"interface":{},)"
                      R"("last_tick_age_seconds":{},"tick_duration_seconds":{},"flows":{},)"
-                     R"("map_capacity":{},"plugins":{}}})",
+                     R"("map_capacity":{},"one_packet_flows":{},"probation_capacity":{},)"
+                     R"("plugins":{}}})",
                      text(health.version), seconds(health.uptime_seconds), health.bpf_attached,
                      text(health.interface), optional_seconds(health.last_tick_age_seconds),
                      optional_seconds(health.tick_duration_seconds), health.flows,
-                     health.map_capacity, json::serialize(plugins));
+                     health.map_capacity, health.one_packet_flows, health.probation_capacity,
+                     json::serialize(plugins));
 }
 
 }  // namespace flowlens::daemon

@@ -33,6 +33,8 @@ struct DaemonHealth {
   std::optional<double> tick_duration_seconds;  // how long the last tick took; none before it
   uint64_t flows = 0;
   uint32_t map_capacity = 0;
+  uint32_t one_packet_flows = 0;    // new flows seen once in the last tick (a flood if many)
+  uint32_t probation_capacity = 0;  // the most one_packet_flows can be
   std::vector<InstanceHealth> plugins;
 };
 

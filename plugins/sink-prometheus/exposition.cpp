@@ -228,6 +228,18 @@ std::string render_health(const HealthInputs& in) {
         .Add({})
         .Set(*capacity);
   }
+  if (const auto flows = number(h, "one_packet_flows")) {
+    f.gauge("flowlens_one_packet_flows",
+            "New flows seen once in the last tick, not yet admitted to the flow map; near "
+            "flowlens_probation_capacity under a spoofed-source flood or a scan.")
+        .Add({})
+        .Set(*flows);
+  }
+  if (const auto capacity = number(h, "probation_capacity")) {
+    f.gauge("flowlens_probation_capacity", "Slots of the kernel's probation map for new flows.")
+        .Add({})
+        .Set(*capacity);
+  }
   std::optional<double> age = number(h, "last_tick_age_seconds");
   if (!age && !h.contains("last_tick_age_seconds") && in.snapshot_unix_ms) {
     // An older host does not say: the snapshot's own time is the tick's.

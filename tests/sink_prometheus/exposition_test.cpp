@@ -185,7 +185,7 @@ TEST(ServersExposition, ANodeLabelOnEverySample) {
 }
 
 const char* kHealth = R"({"version":"0.1.0","uptime_seconds":12.5,"bpf_attached":true,
-  "interface":"eth0","last_tick_age_seconds":0.25,"flows":42,"map_capacity":65536,
+  "interface":"eth0","last_tick_age_seconds":0.25,"flows":42,"map_capacity":65536,"one_packet_flows":9000,"probation_capacity":16384,
   "tick_duration_seconds":0.003,
   "plugins":[{"instance":"static","plugin":"discovery-static","version":"0.1.0","kind":"discovery",
               "state":"started"},
@@ -210,6 +210,8 @@ TEST(HealthExposition, EveryFieldOfTheHost) {
            "flowlens_bpf_attached{interface=\"eth0\"} 1",
            "flowlens_flows_tracked 42",
            "flowlens_flow_map_capacity 65536",
+           "flowlens_one_packet_flows 9000",
+           "flowlens_probation_capacity 16384",
            "flowlens_last_tick_age_seconds 0.25",
            "flowlens_tick_duration_seconds 0.003",
            "flowlens_plugin_info{kind=\"discovery\",plugin=\"discovery-static\","

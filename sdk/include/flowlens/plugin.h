@@ -331,6 +331,9 @@ typedef struct flowlens_host_api {
    *   "tick_duration_seconds" number  how long the last tick took (1.2); null before it
    *   "flows"                 number  entries read from the kernel flow map at the last tick
    *   "map_capacity"          number  the flow map's maximum entries (ebpf_map_size)
+   *   "one_packet_flows"      number  new flows seen once in the last tick, not yet counted
+   *                                   (spoofed sources and scans never send a second packet)
+   *   "probation_capacity"    number  the most one_packet_flows can be; near it: a flood
    *   "plugins"               array   one object per running instance, in start order:
    *       "instance" (its name in the config), "plugin" (descriptor name), "version" (plugin
    *       version), "kind" ("discovery", "sink", or "discovery+sink"), "state" ("started",
