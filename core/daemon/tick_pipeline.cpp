@@ -14,6 +14,9 @@ namespace {
 
 // An LRU map this full is evicting flows to make room: counts may be missing players.
 constexpr double kOverflowShare = 0.98;
+// ...and it counts as drained only below this, so a map hovering at the line does not flip
+// between known and unknown (and log both) every tick.
+constexpr double kDrainedShare = 0.90;
 // Conflicts logged one per line when discovery changes; the rest are counted in one line.
 constexpr std::size_t kMaxConflictLines = 10;
 
@@ -129,7 +132,8 @@ model::SnapshotPtr TickPipeline::step(uint64_t now_ns, int64_t wall_unix_ms,
   auto snapshot =
       std::make_shared<model::Snapshot>(estimator_.tick(records_, now_ns, wall_unix_ms));
   flows_.erase(estimator_.expired());
-  const bool full = map_capacity_ > 0 && records_.size() >= kOverflowShare * map_capacity_;
+  const double share = map_capacity_ > 0 ? double(records_.size()) / double(map_capacity_) : 0;
+  const bool full = map_full_ ? share >= kDrainedShare : share >= kOverflowShare;
   if (full != map_full_) {
     // Said when it fills and when it drains, not every tick in between.
     if (full)

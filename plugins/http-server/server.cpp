@@ -89,8 +89,10 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
     if (shared_->active.fetch_add(1, std::memory_order_relaxed) >=
         shared_->limits.max_connections) {
       shared_->active.fetch_sub(1, std::memory_order_relaxed);
-      refuse(std::move(socket));
+      // Counted before the 503 goes out: a client that reads the count after its answer must
+      // find itself in it.
       report_refused();
+      refuse(std::move(socket));
     } else {
       // A response is written in one go; Nagle would only hold back its last partial segment.
       boost::system::error_code ignored;

@@ -76,6 +76,26 @@ TEST(TickPipeline, FollowsRegistryChangesOnce) {
   EXPECT_EQ(snap->servers.size(), 2u) << "the estimator reports every registered server";
 }
 
+// A map hovering at the line stays full until it has really drained: one warning, one "no longer
+// full", and no server flipping between known and unknown every tick.
+TEST(TickPipeline, FullFlowMapDrainsBelowALowerLine) {
+  Fixture f;
+  f.registry.add("static", model::parse_server_spec("cs=27015/udp"));
+  const auto fill = [&](uint16_t n) {
+    f.table.records.clear();
+    for (uint16_t p = 0; p < n; ++p) f.table.records.push_back(flow(27015, 40000 + p));
+  };
+  f.pipeline.step(10 * kSecond, 0);  // past the warm-up below
+  fill(100);
+  EXPECT_FALSE(f.pipeline.step(100 * kSecond, 0)->servers[0].known);
+  fill(95);
+  EXPECT_FALSE(f.pipeline.step(101 * kSecond, 0)->servers[0].known) << "95% is not drained";
+  fill(98);
+  EXPECT_FALSE(f.pipeline.step(102 * kSecond, 0)->servers[0].known);
+  fill(85);
+  EXPECT_TRUE(f.pipeline.step(103 * kSecond, 0)->servers[0].known) << "85% is drained";
+}
+
 TEST(TickPipeline, RetriesWatchedPortsAfterAFailedUpdate) {
   Fixture f;
   f.registry.add("static", model::parse_server_spec("cs=27015/udp"));

@@ -10,7 +10,6 @@
 usage: clock_disk_test.py FLOWLENSD PLUGIN_DIR"""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, report, require_privileges,  # noqa: E402
+from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, report, require_privileges,  # noqa: E402
                    start_players, stop_daemon)
 
 PLAY_SECONDS = 55
@@ -101,12 +100,7 @@ def main():
     flowlensd, plugin_src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     failures = []
     with TestHosts("clk") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for name in ("discovery-static", "sink-jsonapi"):
-            shutil.copy(os.path.join(plugin_src, f"{name}.so"), plugins)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, f"{name}.so") for name in ("discovery-static", "sink-jsonapi")])
         with open(os.path.join(conf, "10.yaml"), "w") as f:
             f.write(CONF.format(dev=hosts.dev, plugins=plugins, api=API))
         server = hosts.popen_in(hosts.srv, sys.executable, GAME_TRAFFIC, "serve", "--udp", "27015", "--tcp",

@@ -9,7 +9,6 @@ probation capacity, one warning when it starts and one line when it ends.
 usage: flood_test.py FLOWLENSD PLUGIN_DIR [--sanitized]   (a sanitizer build floods for 10 s)"""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, SERVER_V4, TestHosts, report,  # noqa: E402
+from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, SERVER_V4, TestHosts, daemon_dirs, report,  # noqa: E402
                    require_privileges, start_players, stop_daemon)
 
 SENDER = os.path.join(HERE, "flood_sender.py")
@@ -57,12 +56,7 @@ def main():
     flood_seconds = SANITIZED_FLOOD_SECONDS if "--sanitized" in sys.argv[3:] else FLOOD_SECONDS
     failures = []
     with TestHosts("fld") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for name in ("discovery-static", "sink-jsonapi"):
-            shutil.copy(os.path.join(plugin_src, f"{name}.so"), plugins)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, f"{name}.so") for name in ("discovery-static", "sink-jsonapi")])
         with open(os.path.join(conf, "10.yaml"), "w") as f:
             f.write(CONF.format(dev=hosts.dev, plugins=plugins, api=API))
         mac = hosts.run_in(hosts.srv, "cat", f"/sys/class/net/{hosts.dev}/address").strip()

@@ -12,7 +12,6 @@ whose private mount namespace would take the pins with it), so its pins are in t
 usage: kill_restart_test.py FLOWLENSD PLUGIN_DIR"""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, report, require_privileges,  # noqa: E402
+from netns import (GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, report, require_privileges,  # noqa: E402
                    start_players, stop_daemon)
 
 PLAY_SECONDS = 75
@@ -108,11 +107,7 @@ def main():
     flowlensd, plugin_src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     failures = []
     with TestHosts("rst") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        shutil.copy(os.path.join(plugin_src, "discovery-static.so"), plugins)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, "discovery-static.so")])
         pins = f"/sys/fs/bpf/flowlens-test-rst-{os.getpid()}"
         with open(os.path.join(conf, "10-core.yaml"), "w") as f:
             f.write(CORE.format(dev=hosts.dev, plugins=plugins, pins=pins))

@@ -14,7 +14,6 @@ usage: load_test.py FLOWLENSD PLUGIN_DIR [--sanitized]"""
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netns import TestHosts, report, require_privileges, stop_daemon  # noqa: E402
+from netns import TestHosts, daemon_dirs, report, require_privileges, stop_daemon  # noqa: E402
 
 CLIENTS = os.path.join(HERE, "http_clients.py")
 SERVERS = 1000
@@ -96,12 +95,7 @@ def main():
     seconds = SANITIZED_SECONDS if sanitized else LOAD_SECONDS
     failures = []
     with TestHosts("load") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for name in ("discovery-static", "sink-jsonapi", "sink-prometheus"):
-            shutil.copy(os.path.join(plugin_src, f"{name}.so"), plugins)
+        plugins, conf = daemon_dirs(work, [os.path.join(plugin_src, f"{name}.so") for name in ("discovery-static", "sink-jsonapi", "sink-prometheus")])
         pins = f"/sys/fs/bpf/flowlens-test-load-{os.getpid()}"
         write_conf(conf, hosts, plugins, pins)
 

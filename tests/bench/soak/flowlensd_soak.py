@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from netns import GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, require_privileges, start_players  # noqa: E402
+from netns import GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, require_privileges, start_players  # noqa: E402
 from soak_plot import write_svg  # noqa: E402
 
 API = "127.0.0.1:18092"
@@ -108,12 +107,7 @@ def main():
     csv_path, svg_path = os.path.join(a.out, "soak.csv"), os.path.join(a.out, "soak.svg")
     rows = []
     with TestHosts("soak") as hosts, tempfile.TemporaryDirectory() as work:
-        plugins, conf = os.path.join(work, "plugins"), os.path.join(work, "conf.d")
-        os.makedirs(plugins, mode=0o755)
-        os.makedirs(conf)
-        os.chmod(work, 0o755)
-        for name in ("discovery-static", "sink-jsonapi"):
-            shutil.copy(os.path.join(a.plugin_dir, f"{name}.so"), plugins)
+        plugins, conf = daemon_dirs(work, [os.path.join(a.plugin_dir, f"{name}.so") for name in ("discovery-static", "sink-jsonapi")])
         pins = f"/sys/fs/bpf/flowlens-soak-{os.getpid()}"
         write_conf(conf, hosts, plugins, pins)
         server = hosts.popen_in(hosts.srv, sys.executable, GAME_TRAFFIC, "serve", "--udp", "27015", "--tcp",
