@@ -22,7 +22,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from netns import GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, require_privileges, start_players  # noqa: E402
+from netns import GAME_TRAFFIC, PLAYERS_EXPECTED, TestHosts, daemon_dirs, require_privileges, start_players, stop_daemon  # noqa: E402
 from soak_plot import write_svg  # noqa: E402
 
 API = "127.0.0.1:18092"
@@ -139,11 +139,7 @@ def main():
             for p in clients + [server]:
                 p.kill()
             if daemon.poll() is None:
-                daemon.send_signal(signal.SIGTERM)
-                try:
-                    daemon.wait(30)
-                except subprocess.TimeoutExpired:
-                    daemon.kill()
+                stop_daemon(daemon, 30)
             log.close()
             subprocess.run(["rm", "-rf", pins])
     if rows:
