@@ -5,12 +5,13 @@
 # FLOWLENS_REQUIRE_PRIVILEGED=1 a privileged test that cannot run fails instead of skipping.
 #   scripts/test.sh             build/ + the whole suite
 #   scripts/test.sh --sanitize  then an ASan+UBSan build (build-asan/) running every test again but
-#                               the accuracy suite (its replay is the same code, already tested)
+#                               those labelled accuracy or counting (the counts are the same code,
+#                               already tested; the other end-to-end tests run the daemon's paths)
 #   scripts/test.sh --tsan      then a ThreadSanitizer build (build-tsan/) doing the same; a race
 #                               fails the test (the daemon exits 66), not part of CI
 #   scripts/test.sh -R REGEX    only the tests matching REGEX (passed to ctest), no fuzzing
 # The whole suite also runs every libFuzzer target briefly (scripts/fuzz.sh, FLOWLENS_FUZZ_SECONDS
-# per target, default 20, libFuzzer seed FLOWLENS_FUZZ_SEED, default 1); a crash fails the run.
+# per target, default 10, libFuzzer seed FLOWLENS_FUZZ_SEED, default 1); a crash fails the run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SANITIZE=0
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) SANITIZE=1; shift ;;
     --tsan) TSAN=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) CTEST_ARGS+=("$1"); shift ;;
   esac
 done
@@ -29,18 +30,18 @@ done
 status=0
 ctest --test-dir "$ROOT/build" --output-on-failure --no-tests=error "${CTEST_ARGS[@]}" || status=$?
 if [ ${#CTEST_ARGS[@]} -eq 0 ]; then
-  FLOWLENS_FUZZ_SEED=${FLOWLENS_FUZZ_SEED:-1} "$ROOT/scripts/fuzz.sh" "${FLOWLENS_FUZZ_SECONDS:-20}" ||
+  FLOWLENS_FUZZ_SEED=${FLOWLENS_FUZZ_SEED:-1} "$ROOT/scripts/fuzz.sh" "${FLOWLENS_FUZZ_SECONDS:-10}" ||
     status=$?
 fi
 if [ "$SANITIZE" = 1 ]; then
   # Debug (-O0) compiles much faster than an optimised sanitizer build; the tests here are small.
   "$ROOT/scripts/build.sh" "$ROOT/build-asan" -DFLOWLENS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$ROOT/build-asan" --output-on-failure \
-    --no-tests=error -LE accuracy "${CTEST_ARGS[@]}" || status=$?
+    --no-tests=error -LE "accuracy|counting" "${CTEST_ARGS[@]}" || status=$?
 fi
 if [ "$TSAN" = 1 ]; then
   "$ROOT/scripts/build.sh" "$ROOT/build-tsan" -DFLOWLENS_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
   TSAN_OPTIONS=exitcode=66 ctest --test-dir "$ROOT/build-tsan" --output-on-failure \
-    --no-tests=error -LE accuracy "${CTEST_ARGS[@]}" || status=$?
+    --no-tests=error -LE "accuracy|counting" "${CTEST_ARGS[@]}" || status=$?
 fi
 exit $status
