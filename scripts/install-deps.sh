@@ -19,6 +19,7 @@ TEST_PKGS=(googletest libgtest-dev libbenchmark-dev python3 tcpdump tcpreplay wr
 TEST_PKGS+=(systemd)  # systemd-analyze verify and security on the unit
 TEST_PKGS+=(groff-base)  # the package tests: groff checks the man page
 TEST_PKGS+=(openssl)  # the TLS test makes its own certificates with the openssl command
+TEST_PKGS+=(faketime)  # clock_disk steps the daemon's wall clock with libfaketime
 # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes come with Debian's clang-14 through
 # libclang-rt-14-dev, which plain `clang` does not always pull in.
 TEST_PKGS+=(clang-14 libclang-rt-14-dev)

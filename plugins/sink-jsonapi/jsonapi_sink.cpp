@@ -54,6 +54,7 @@ void JsonApiSink::swap_state(std::shared_ptr<const RenderedSnapshot> snapshot,
                              const HostStatus* host) {
   std::lock_guard lock(mutex_);
   auto next = std::make_shared<State>();
+  next->received = snapshot ? std::chrono::steady_clock::now() : state_->received;
   next->snapshot = snapshot ? std::move(snapshot) : state_->snapshot;
   next->host = host ? *host : state_->host;
   state_ = std::move(next);
@@ -67,12 +68,9 @@ std::shared_ptr<const State> JsonApiSink::state() const {
 Response JsonApiSink::handle(const Request& request) {
   if (is_health_request(request)) refresh_host_status();
   const std::shared_ptr<const State> current = state();
-  const RouteInputs inputs{config_,
-                           *current,
-                           std::chrono::system_clock::now(),
-                           std::chrono::steady_clock::now() - started_,
-                           version_,
-                           server_.connection_stats()};
+  const auto now = std::chrono::steady_clock::now();
+  const RouteInputs inputs{config_,        *current, now - current->received,
+                           now - started_, version_, server_.connection_stats()};
   return route(request, inputs);
 }
 

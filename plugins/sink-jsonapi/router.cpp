@@ -74,9 +74,7 @@ Response health(const Request& request, const RouteInputs& in) {
   const auto& snapshot = in.state.snapshot;
   bool stale = false;
   if (snapshot) {
-    const auto tick = std::chrono::system_clock::time_point(
-        std::chrono::milliseconds(snapshot->timestamp_unix_ms()));
-    const auto age = in.now - tick;
+    const auto age = in.snapshot_age;
     report.last_tick_age_seconds = std::chrono::duration<double>(age).count();
     report.servers = snapshot->server_count();
     stale = age > in.config.stale_after;

@@ -26,13 +26,16 @@ inline constexpr std::size_t kMaxServerIdBytes = 256;
 // What the host last told the plugin, swapped as one immutable unit.
 struct State {
   std::shared_ptr<const RenderedSnapshot> snapshot;  // null until the first tick
+  // When the snapshot arrived. Its age is measured on the monotonic clock: NTP stepping the
+  // wall clock on a fresh VM must not make /health report an hour-old tick, or a fresh one.
+  std::chrono::steady_clock::time_point received;
   HostStatus host;
 };
 
 struct RouteInputs {
   const Config& config;
   const State& state;
-  std::chrono::system_clock::time_point now;  // for the age of the last tick
+  std::chrono::steady_clock::duration snapshot_age;  // since `state.snapshot` arrived
   std::chrono::steady_clock::duration plugin_uptime;
   std::string_view plugin_version;
   flowlens::http::ConnectionStats connections;

@@ -68,13 +68,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     used += n;
   }
   if (!parser.is_done()) return 0;
-  const jsonapi::RouteInputs in{
-      config(),
-      state(),
-      std::chrono::system_clock::time_point(std::chrono::milliseconds(kTick + 1500)),
-      std::chrono::seconds(42),
-      "9.9.9",
-      {2, 512, 9}};
+  const jsonapi::RouteInputs in{.config = config(),
+                                .state = state(),
+                                .snapshot_age = std::chrono::milliseconds(1500),
+                                .plugin_uptime = std::chrono::seconds(42),
+                                .plugin_version = "9.9.9",
+                                .connections = {2, 512, 9}};
   const jsonapi::Response res = jsonapi::route(parser.get(), in);
   const unsigned status = res.result_int();
   if (status < 200 || status > 599 || bhttp::obsolete_reason(res.result()) == "<unknown-status>")

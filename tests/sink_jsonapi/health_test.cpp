@@ -48,6 +48,23 @@ TEST(Health, IsDegradedWhenTheTickIsStaleOrBpfDetached) {
   EXPECT_EQ(run(config, state, "/health").result_int(), 200);
 }
 
+TEST(Health, TickAgeIgnoresTheWallClockTheSnapshotWasStampedWith) {
+  // NTP stepping the clock an hour either way between two ticks must not make a fresh tick
+  // look stale (503 to every probe) or an old one look fresh.
+  Config config;
+  config.stale_after = milliseconds(60'000);
+  State state;
+  state.host = parse_host_status(R"({"bpf_attached":true})");
+  for (const int64_t step_ms : {-3'600'000LL, 3'600'000LL}) {
+    Snapshot s = three_servers();
+    s.timestamp_unix_ms = kTick + step_ms;
+    state.snapshot = std::make_shared<RenderedSnapshot>(s, true);
+    const Response r = run(config, state, "/health");
+    EXPECT_EQ(r.result_int(), 200) << step_ms;
+    EXPECT_NE(body(r).find("\"last_tick_age_seconds\":1.5"), std::string::npos) << body(r);
+  }
+}
+
 // What health_json of an ABI 1.1 host returns, as the daemon renders it.
 constexpr std::string_view kHostHealth =
     R"({"version":"0.4.2","uptime_seconds":125.5,"bpf_attached":true,"interface":"eth0",)"

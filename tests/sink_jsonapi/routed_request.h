@@ -17,13 +17,12 @@ inline Response run(const Config& config, const State& state, boost::beast::http
                     std::string target, std::string authorization = {}) {
   Request req{method, target, 11};
   if (!authorization.empty()) req.set(boost::beast::http::field::authorization, authorization);
-  const RouteInputs in{
-      config,
-      state,
-      std::chrono::system_clock::time_point(std::chrono::milliseconds(kTick + 1500)),
-      std::chrono::seconds(42),
-      "9.9.9",
-      {2, 512, 9}};
+  const RouteInputs in{.config = config,
+                       .state = state,
+                       .snapshot_age = std::chrono::milliseconds(1500),
+                       .plugin_uptime = std::chrono::seconds(42),
+                       .plugin_version = "9.9.9",
+                       .connections = {2, 512, 9}};
   return route(req, in);
 }
 
