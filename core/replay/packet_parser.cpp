@@ -98,7 +98,7 @@ bool parse_l4(const uint8_t* p, const uint8_t* end, uint8_t proto, ParsedPacket&
 bool parse_ipv4(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
   if (end - p < 20) return false;
   size_t ihl = (p[0] & 0x0F) * 4u;
-  if (ihl < 20) return false;
+  if ((p[0] >> 4) != 4 || ihl < 20) return false;
   if (be16(p + 6) & kIpv4OffsetMask) return false;  // later fragments carry no L4 header
   map_v4(out.src, p + 12);
   map_v4(out.dst, p + 16);

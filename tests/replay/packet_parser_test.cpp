@@ -154,6 +154,19 @@ TEST(PacketParser, TruncatedHeadersAreSkippedNotRead) {
   EXPECT_TRUE(replay::parse_frame(f.data(), 42, p));  // 14 + 20 + 8: the UDP header is whole
 }
 
+// Found by the bpf_program fuzz target: the kernel skips an IPv4 EtherType whose header says
+// another IP version, which replay counted.
+TEST(PacketParser, Ipv4HeaderOfAnotherVersionIsSkipped) {
+  Bytes f = build_frame(FrameSpec{});
+  replay::ParsedPacket p;
+  for (uint8_t version : {0, 5, 6, 8, 15}) {
+    f[14] = static_cast<uint8_t>(version << 4 | 5);
+    EXPECT_FALSE(replay::parse_frame(f.data(), f.size(), p)) << "version " << int(version);
+  }
+  f[14] = 0x45;
+  EXPECT_TRUE(replay::parse_frame(f.data(), f.size(), p));
+}
+
 TEST(PacketParser, Ipv4AddressesAreV4Mapped) {
   Bytes f = build_frame(FrameSpec{});
   replay::ParsedPacket p;
