@@ -26,9 +26,6 @@
 #define FLOWLENS_IP_OFFSET 0x1fff
 /* IPv6 fragment header: offset bits of frag_off (the low three bits are flags). */
 #define FLOWLENS_IP6_OFFSET 0xfff8
-/* Payload offsets above this are not classified: no real header stack is that deep, and the
- * bound lets the verifier follow the offset back to a packet pointer. */
-#define FLOWLENS_MAX_PAYLOAD_OFF 511
 
 struct flowlens_vlan_hdr {
   __be16 tci;

@@ -32,6 +32,11 @@
 #define FLOWLENS_UNROLL
 #endif
 
+/* Payloads starting past this offset in the frame are not classified: no real header stack is
+ * that deep, and the bound lets the verifier follow the offset back to a packet pointer. Replay
+ * applies the same bound. */
+#define FLOWLENS_MAX_PAYLOAD_OFF 511
+
 /* What a client payload is. */
 enum flowlens_query_kind {
   FLOWLENS_QUERY_NONE = 0,    /* play, or anything not in the table */

@@ -72,19 +72,26 @@ bool parse_icmp6(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
   return parse_quoted_ports(ip6 + 40, end, out);
 }
 
-bool parse_l4(const uint8_t* p, const uint8_t* end, uint8_t proto, ParsedPacket& out) {
+// As the kernel: a payload starting past FLOWLENS_MAX_PAYLOAD_OFF in the frame is not classified.
+bool classified(const uint8_t* frame, const uint8_t* payload) {
+  return payload - frame <= FLOWLENS_MAX_PAYLOAD_OFF;
+}
+
+bool parse_l4(const uint8_t* frame, const uint8_t* p, const uint8_t* end, uint8_t proto,
+              ParsedPacket& out) {
   if (proto == IPPROTO_ICMP) return parse_icmp4(p, end, out);
   if (proto == IPPROTO_ICMPV6) return parse_icmp6(p, end, out);
   if (proto == IPPROTO_UDP) {
     if (end - p < 8) return false;
     uint16_t len = be16(p + 4);
-    out.query = static_cast<uint8_t>(flowlens_udp_query(p + 8, end, len > 8 ? len - 8u : 0u));
+    if (classified(frame, p + 8))
+      out.query = static_cast<uint8_t>(flowlens_udp_query(p + 8, end, len > 8 ? len - 8u : 0u));
   } else if (proto == IPPROTO_TCP) {
     if (end - p < 20) return false;
     out.tcp_flags = p[13];
     // As in the kernel: a data offset below 5 is malformed and leaves nothing to classify.
     size_t doff = (p[12] >> 4) * 4u;
-    if (doff >= 20 && static_cast<size_t>(end - p) >= doff)
+    if (doff >= 20 && static_cast<size_t>(end - p) >= doff && classified(frame, p + doff))
       out.query = static_cast<uint8_t>(flowlens_tcp_query(p + doff, end));
   } else {
     return false;
@@ -95,7 +102,7 @@ bool parse_l4(const uint8_t* p, const uint8_t* end, uint8_t proto, ParsedPacket&
   return true;
 }
 
-bool parse_ipv4(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+bool parse_ipv4(const uint8_t* frame, const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
   if (end - p < 20) return false;
   size_t ihl = (p[0] & 0x0F) * 4u;
   if ((p[0] >> 4) != 4 || ihl < 20) return false;
@@ -103,10 +110,10 @@ bool parse_ipv4(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
   map_v4(out.src, p + 12);
   map_v4(out.dst, p + 16);
   if (static_cast<size_t>(end - p) < ihl) return false;
-  return parse_l4(p + ihl, end, p[9], out);
+  return parse_l4(frame, p + ihl, end, p[9], out);
 }
 
-bool parse_ipv6(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
+bool parse_ipv6(const uint8_t* frame, const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
   if (end - p < 40) return false;
   uint8_t next = p[6];
   std::memcpy(out.src, p + 8, 16);
@@ -130,7 +137,7 @@ bool parse_ipv6(const uint8_t* p, const uint8_t* end, ParsedPacket& out) {
       return false;
     }
   }
-  return parse_l4(cur, end, next, out);
+  return parse_l4(frame, cur, end, next, out);
 }
 
 }  // namespace
@@ -148,8 +155,8 @@ bool parse_frame(const uint8_t* frame, size_t caplen, ParsedPacket& out) {
   out.tcp_flags = 0;
   out.query = FLOWLENS_QUERY_NONE;
   out.refused = false;
-  if (type == kEthIpv4) return parse_ipv4(p, end, out);
-  if (type == kEthIpv6) return parse_ipv6(p, end, out);
+  if (type == kEthIpv4) return parse_ipv4(frame, p, end, out);
+  if (type == kEthIpv6) return parse_ipv6(frame, p, end, out);
   return false;
 }
 

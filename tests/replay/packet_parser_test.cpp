@@ -167,6 +167,27 @@ TEST(PacketParser, Ipv4HeaderOfAnotherVersionIsSkipped) {
   EXPECT_TRUE(replay::parse_frame(f.data(), f.size(), p));
 }
 
+// Found by the bpf_program fuzz target: the kernel classifies no payload starting past byte
+// FLOWLENS_MAX_PAYLOAD_OFF of the frame, which replay did (an IPv6 header stack that deep).
+TEST(PacketParser, PayloadsPastTheKernelsOffsetBoundAreNotClassified) {
+  FrameSpec s;
+  s.src = "2001:db8::1";
+  s.dst = "2001:db8:10::10";
+  s.payload = {0xFF, 0xFF, 0xFF, 0xFF, 'T', 0};
+  s.ipv6_ext = {60};
+  Bytes near = build_frame(s);
+  replay::ParsedPacket p;
+  ASSERT_TRUE(replay::parse_frame(near.data(), near.size(), p));
+  EXPECT_EQ(p.query, FLOWLENS_QUERY_PACKET) << "a payload at byte 70 is classified";
+  // Destination options grown to 8 * 60 bytes: the UDP payload starts at 14 + 40 + 480 + 8 = 542.
+  Bytes deep = near;
+  const size_t ext = 14 + 40;
+  deep[ext + 1] = 59;
+  deep.insert(deep.begin() + ext + 8, 59 * 8, 0);
+  ASSERT_TRUE(replay::parse_frame(deep.data(), deep.size(), p));
+  EXPECT_EQ(p.query, FLOWLENS_QUERY_NONE) << "a payload at byte 542 is not";
+}
+
 TEST(PacketParser, Ipv4AddressesAreV4Mapped) {
   Bytes f = build_frame(FrameSpec{});
   replay::ParsedPacket p;
