@@ -128,8 +128,13 @@ Result<std::vector<TcFilter>> list_tc_filters(int ifindex, TcHook hook) {
     const ssize_t n = ::recv(sock.fd(), buf.data(), buf.size(), 0);
     if (n < 0) return make_error(step, -errno, "no answer from the kernel");
     int len = static_cast<int>(n);
+    // NLMSG_OK compares the unsigned nlmsg_len with the signed length it needs (NLMSG_NEXT may
+    // take it below zero), which clang reports inside the macro.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
     for (auto* msg = reinterpret_cast<const nlmsghdr*>(buf.data()); NLMSG_OK(msg, len);
          msg = NLMSG_NEXT(msg, len)) {
+#pragma GCC diagnostic pop
       if (msg->nlmsg_type == NLMSG_DONE) return filters;
       if (msg->nlmsg_type == NLMSG_ERROR) {
         const int err = static_cast<const nlmsgerr*>(NLMSG_DATA(msg))->error;
