@@ -169,6 +169,9 @@ void ConfigReload::reload() {
     for (const auto& m : errors) spdlog::error("reload refused: {}", m);
     spdlog::error("reload refused ({} error{}): still running the previous configuration",
                   errors.size(), errors.size() == 1 ? "" : "s");
+    // A renewed certificate is no part of the configuration: a mistake in conf.d must not keep
+    // the old one served.
+    plugins_.reopen({});
     return;
   }
   for (const auto& w : next.warnings) spdlog::warn("{}", w);
@@ -183,7 +186,11 @@ void ConfigReload::reload() {
     services_.set_discovery_interval(plan.applied.core.discovery_interval);
   if (loop.estimator || loop.metrics_interval) post_(loop);
   running_ = std::move(plan.applied);
-  const std::map<std::string, std::string> failed = apply_plugins(plan);
+  std::set<std::string> fresh;
+  const std::map<std::string, std::string> failed = apply_plugins(plan, fresh);
+  // Each plugin says what it re-read itself: the host cannot tell a renewed certificate from a
+  // plugin with nothing to re-read.
+  plugins_.reopen(fresh);
 
   std::vector<std::string> done;
   if (loop.estimator) done.push_back("estimator settings apply from the next tick");
@@ -202,7 +209,8 @@ void ConfigReload::reload() {
               source(), summary.empty() ? "nothing changed" : summary);
 }
 
-std::map<std::string, std::string> ConfigReload::apply_plugins(const ReloadPlan& plan) {
+std::map<std::string, std::string> ConfigReload::apply_plugins(const ReloadPlan& plan,
+                                                               std::set<std::string>& fresh) {
   std::map<std::string, std::string> failed;
   // Removed first: a new instance may want the port a removed one held.
   for (const auto& name : plan.stop) plugins_.stop(name, /*withdraw=*/true);
@@ -215,11 +223,15 @@ std::map<std::string, std::string> ConfigReload::apply_plugins(const ReloadPlan&
         restarts.push_back(*inst);
     }
   }
-  for (const auto& inst : restarts)
+  for (const auto& inst : restarts) {
+    fresh.insert(inst.name);
     if (std::string why = restart(inst); !why.empty()) failed.emplace(inst.name, why);
-  for (const auto& inst : plan.start)
+  }
+  for (const auto& inst : plan.start) {
+    fresh.insert(inst.name);
     if (!plugins_.start(inst, running_.core.plugin_dir))
       failed.emplace(inst.name, "'" + inst.name + "' did not start");
+  }
   // An unchanged instance that could not start before (a port taken, a panel down) gets another
   // try: a reload is what an operator sends after fixing that.
   for (const auto& h : plugins_.health()) {
@@ -229,7 +241,10 @@ std::map<std::string, std::string> ConfigReload::apply_plugins(const ReloadPlan&
                                         [&](const auto& i) { return i.name == h.instance; }) ||
                             std::any_of(restarts.begin(), restarts.end(),
                                         [&](const auto& i) { return i.name == h.instance; });
-    if (inst && inst->enabled && !just_tried) plugins_.start(*inst, running_.core.plugin_dir);
+    if (inst && inst->enabled && !just_tried) {
+      fresh.insert(h.instance);
+      plugins_.start(*inst, running_.core.plugin_dir);
+    }
   }
   std::vector<std::string> order;
   for (const auto& i : running_.plugins) order.push_back(i.name);

@@ -3,8 +3,11 @@
 // started (conf.d/ or --config, then the command line's overrides), refuses it whole when
 // anything in it is wrong, and otherwise changes only what changed: the instances whose section
 // changed, was added or removed, the estimator's thresholds, the tick interval, the log level.
-// The kernel program and its maps are never touched. Runs on a thread of its own so that a
-// plugin slow to stop or start never holds up a tick; what belongs to the loop is posted to it.
+// Every running instance it did not start or restart is then asked to re-read the files it read
+// at start (a renewed certificate), even when the configuration is refused: those files are not
+// part of it. The kernel program and its maps are never touched. Runs on a thread of its own so
+// that a plugin slow to stop or start never holds up a tick; what belongs to the loop is posted to
+// it.
 #pragma once
 
 #include <chrono>
@@ -13,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "config/config.h"
@@ -59,8 +63,9 @@ class ConfigReload {
   std::vector<std::string> prepare(const config::Config& next, ReloadPlan& plan,
                                    LoopChanges& loop) const;
   // Returns, by instance name, what happened to each one that did not end up running its new
-  // section.
-  std::map<std::string, std::string> apply_plugins(const ReloadPlan& plan);
+  // section; `fresh` gets the name of every instance it started or restarted.
+  std::map<std::string, std::string> apply_plugins(const ReloadPlan& plan,
+                                                   std::set<std::string>& fresh);
   // "" when it runs its new section, else what happened instead.
   std::string restart(const config::PluginInstanceConfig& next);
   std::string source() const;

@@ -94,6 +94,28 @@ std::vector<std::string> PluginSet::discovery_instances() const {
   return out;
 }
 
+std::vector<std::string> PluginSet::reopen(const std::set<std::string>& except) {
+  std::vector<plugin_host::PluginInstance*> asked;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : instances_)
+      if (r.instance->has_reopen() && !except.contains(r.instance->name()))
+        asked.push_back(r.instance.get());
+  }
+  // Outside the lock: a plugin reading its files must not hold up health() or post_event().
+  std::vector<std::string> reopened;
+  for (auto* instance : asked) {
+    std::string error;
+    if (instance->reopen(error) == FLOWLENS_OK) {
+      reopened.push_back(instance->name());
+    } else {
+      spdlog::error("plugin instance '{}' could not re-read its files: {}", instance->name(),
+                    error);
+    }
+  }
+  return reopened;
+}
+
 void PluginSet::post_snapshot(const model::SnapshotPtr& snapshot) {
   std::lock_guard lock(mutex_);
   for (auto& r : instances_)

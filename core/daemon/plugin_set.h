@@ -52,6 +52,13 @@ class PluginSet {
   // Names of the running instances that are discovery plugins, in start order.
   std::vector<std::string> discovery_instances() const;
 
+  // Has every running instance not named in `except` re-read the files it read at start (the
+  // plugin's reopen, ABI 1.4), in start order. A failure is logged with the instance's name and
+  // the plugin's message; the instance goes on with what it had. Returns the names of those that
+  // re-read theirs (instances without reopen are left out). From the thread that starts and
+  // stops instances (the reload thread), so none goes away during its call.
+  std::vector<std::string> reopen(const std::set<std::string>& except);
+
   // Never blocks: each sink's runner keeps only the latest snapshot and a bounded event queue.
   void post_snapshot(const model::SnapshotPtr& snapshot);
   void post_event(const plugin_host::Event& event);

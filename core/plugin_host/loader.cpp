@@ -81,6 +81,11 @@ void check_descriptor(const std::filesystem::path& file, const flowlens_plugin_d
   // Newer minors append: copy what we know, leave what they lack zeroed, ignore their tail.
   std::memcpy(&out.descriptor, raw,
               std::min<size_t>(raw->struct_size, sizeof(flowlens_plugin_descriptor)));
+  // A field the plugin's struct_size holds only part of is not there (FLOWLENS_HAS_FIELD): a
+  // pointer made of some of its bytes and some zeroes must never be called.
+  if (!FLOWLENS_HAS_FIELD(flowlens_plugin_descriptor, raw, self_test))
+    out.descriptor.self_test = {};
+  if (!FLOWLENS_HAS_FIELD(flowlens_plugin_descriptor, raw, reopen)) out.descriptor.reopen = {};
   out.descriptor.struct_size = sizeof(flowlens_plugin_descriptor);
   const flowlens_plugin_descriptor& d = out.descriptor;
 

@@ -146,6 +146,16 @@ flowlens_status PluginInstance::deliver_event(const Event& event, std::string& e
   return st;
 }
 
+flowlens_status PluginInstance::reopen(std::string& error) {
+  if (state_.load() != InstanceState::kStarted) return FLOWLENS_ERR_STATE;
+  if (!has_reopen()) return FLOWLENS_OK;  // optional: it reads nothing it would need again
+  char buf[kErrorBufferSize] = {};
+  const flowlens_status st = plugin_->descriptor.reopen(instance_, buf, sizeof buf);
+  buf[sizeof buf - 1] = '\0';
+  if (st != FLOWLENS_OK) error = buf[0] != '\0' ? buf : "(no message)";
+  return st;
+}
+
 flowlens_status PluginInstance::self_test(std::string& report) {
   if (!has_self_test()) {
     report = "the plugin has no test message";

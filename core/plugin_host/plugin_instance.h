@@ -56,6 +56,13 @@ class PluginInstance {
   // answered. FLOWLENS_ERR_UNSUPPORTED without has_self_test(), FLOWLENS_ERR_STATE unless started.
   flowlens_status self_test(std::string& report);
 
+  // True when the plugin can re-read its files (descriptor.reopen, ABI 1.4).
+  bool has_reopen() const { return plugin_->descriptor.reopen != nullptr; }
+  // Has a started instance re-read the files it read at start (SIGHUP). FLOWLENS_OK when it did
+  // or has nothing to re-read (no reopen); FLOWLENS_ERR_STATE unless started; otherwise the
+  // plugin's status with its message in `error` (it kept what it had). From the control thread.
+  flowlens_status reopen(std::string& error);
+
   const std::string& name() const { return name_; }
   const LoadedPlugin& plugin() const { return *plugin_; }
   InstanceState state() const { return state_.load(); }

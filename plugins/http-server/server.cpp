@@ -232,6 +232,10 @@ ConnectionStats Server::connection_stats() const {
           shared_->refused.load(std::memory_order_relaxed)};
 }
 
+void Server::reopen() {
+  if (tls_) tls_->reload();
+}
+
 void Server::stop() {
   if (!ioc_) return;
   // Stopping the context abandons open connections; destroying it below frees their sessions.

@@ -36,6 +36,10 @@ class Server {
   void start();
   // Closes the acceptors and every connection, then joins the threads. Idempotent.
   void stop();
+  // Re-reads the files it read at start (the TLS certificate and key) for new connections;
+  // nothing to do without TLS or before start. Throws, still serving the previous pair, as
+  // TlsContexts::reload. From the thread that starts and stops the server.
+  void reopen();
 
   // The addresses actually bound (port 0 in the config becomes the port the kernel chose).
   std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const { return bound_; }

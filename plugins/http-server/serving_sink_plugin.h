@@ -2,7 +2,8 @@
 // The SDK glue every sink that serves HTTP shares, so each plugin.cpp holds only its identity: a
 // `Sink` built from its parsed config, the plugin's version and the host's log, fed the host's
 // health (ABI 1.1) when there is one, serving the latest snapshot from the moment it starts
-// instead of an empty answer until the next tick, and given every new snapshot.
+// instead of an empty answer until the next tick, given every new snapshot, and told to re-read
+// its files on SIGHUP (ABI 1.4 reopen).
 //
 //   class MyPlugin : public http::ServingSinkPlugin<MySink> {
 //    public:
@@ -35,6 +36,8 @@ class ServingSinkPlugin {
     sink_.start();
   }
   void stop() { sink_.stop(); }
+  // SIGHUP: the certificate and key again (http::Server::reopen); throws, keeping the old pair.
+  void reopen() { sink_.reopen(); }
   void on_snapshot(const sdk::Snapshot& snapshot) { sink_.publish(snapshot); }
 
  private:

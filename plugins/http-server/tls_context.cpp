@@ -60,39 +60,28 @@ std::shared_ptr<ssl::context> load_tls_context(const TlsFiles& files) {
 
 TlsContexts::TlsContexts(TlsFiles files, std::string name, LogFn log)
     : files_(std::move(files)), name_(std::move(name)), log_(std::move(log)) {
-  seen_ = stamps();
   current_ = load_tls_context(files_);
-  checked_ = std::chrono::steady_clock::now();
-}
-
-std::pair<FileStamp, FileStamp> TlsContexts::stamps() const {
-  const auto one = [](const std::string& path) {
-    struct stat st {};
-    FileStamp s;
-    if (::stat(path.c_str(), &st) == 0) s = {st.st_dev, st.st_ino, st.st_size, st.st_mtim};
-    return s;
-  };
-  return {one(files_.cert_file), one(files_.key_file)};
 }
 
 std::shared_ptr<ssl::context> TlsContexts::for_new_connection() {
   std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  if (now - checked_ < kTlsFileCheckInterval) return current_;
-  checked_ = now;
-  const auto files = stamps();
-  if (files == seen_) return current_;
-  // A pair copied in one file at a time is seen half-new for a moment: the mismatch is logged,
-  // and the next check, once the second file has changed too, loads the pair.
-  seen_ = files;
-  try {
-    current_ = load_tls_context(files_);
-    log_(LogLevel::kInfo, name_ + ": TLS certificate " + files_.cert_file + " and key " +
-                              files_.key_file + " reloaded: new connections use them");
-  } catch (const std::exception& e) {
-    log_(LogLevel::kError, name_ + ": " + e.what() + "; still serving the previous certificate");
-  }
   return current_;
+}
+
+void TlsContexts::reload() {
+  std::shared_ptr<ssl::context> next;
+  try {
+    next = load_tls_context(files_);  // outside the lock: connections keep being accepted
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string(e.what()) + "; still serving the previous certificate");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    current_ = std::move(next);
+  }
+  if (log_)
+    log_(LogLevel::kInfo, name_ + ": TLS certificate " + files_.cert_file + " and key " +
+                              files_.key_file + " re-read: new connections use them");
 }
 
 }  // namespace flowlens::http

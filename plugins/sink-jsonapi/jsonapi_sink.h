@@ -29,6 +29,8 @@ class JsonApiSink {
 
   void start();
   void stop();
+  // Re-reads the TLS certificate and key (SIGHUP); throws, still serving the old pair.
+  void reopen() { server_.reopen(); }
 
   // Renders `snapshot` once, then swaps it in. The lock is held only for the pointer swap, so
   // the delivery thread never waits on requests in flight.

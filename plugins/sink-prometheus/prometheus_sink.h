@@ -32,6 +32,8 @@ class PrometheusSink {
   // Binds every listen address; throws "cannot listen on ADDR: bind: REASON" when one fails.
   void start();
   void stop();
+  // Re-reads the TLS certificate and key (SIGHUP); throws, still serving the old pair.
+  void reopen() { server_.reopen(); }
 
   // Renders the servers' series once, then swaps them in (the lock covers the pointer only).
   void publish(const sdk::Snapshot& snapshot);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Instances: create -> start -> stop -> destroy through the real host API, the frozen v1 C plugin
 // doing real work, and plugins that fail or throw reported by instance name, never crashing us.
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -17,6 +19,7 @@ namespace {
 
 using testing::RecordingServices;
 using testing::TrustedDir;
+namespace fs = std::filesystem;
 
 model::SnapshotPtr two_server_snapshot() {
   auto s = std::make_shared<model::Snapshot>();
@@ -179,6 +182,47 @@ TEST_F(Lifecycle, DestructorStopsAndDestroysAStartedInstance) {
     inst->start();
   }
   EXPECT_TRUE(services_.logged("scoped: stopped"));
+}
+
+TEST_F(Lifecycle, ReopenRereadsTheFileAndKeepsWhatItHadWhenTheNewOneCannotBeRead) {
+  const fs::path file = fs::path(dir_.path()) / "reopened.txt";
+  const auto write = [&](const char* text) { std::ofstream(file) << text; };
+  write("first");
+  auto inst = instance("abi_reopen_sink", "files");
+  inst->create(R"({"file": ")" + file.string() + R"("})");
+  ASSERT_TRUE(inst->has_reopen());
+  std::string error;
+  EXPECT_EQ(inst->reopen(error), FLOWLENS_ERR_STATE) << "not started yet";
+  inst->start();
+  EXPECT_TRUE(services_.logged("files: holding 'first'"));
+
+  write("second");
+  EXPECT_EQ(inst->reopen(error), FLOWLENS_OK) << error;
+  EXPECT_TRUE(services_.logged("files: holding 'second'"));
+
+  fs::remove(file);
+  EXPECT_EQ(inst->reopen(error), FLOWLENS_ERR_FAILED);
+  EXPECT_EQ(error, "file: " + file.string() + ": cannot open");
+  EXPECT_EQ(inst->state(), InstanceState::kStarted) << "a refused file stops nothing";
+
+  write("third");
+  error.clear();
+  EXPECT_EQ(inst->reopen(error), FLOWLENS_OK) << error;
+  EXPECT_TRUE(services_.logged("files: holding 'third'"));
+}
+
+TEST_F(Lifecycle, PluginsOlderThanReopenAreLeftAloneOnReopen) {
+  for (const char* fixture : {"abi_frozen_v1", "abi_minor3_descriptor"}) {
+    SCOPED_TRACE(fixture);
+    auto inst = instance(fixture, "old");
+    inst->create("{}");
+    inst->start();
+    EXPECT_FALSE(inst->has_reopen());
+    std::string error;
+    EXPECT_EQ(inst->reopen(error), FLOWLENS_OK);
+    EXPECT_EQ(error, "");
+    EXPECT_EQ(inst->state(), InstanceState::kStarted);
+  }
 }
 
 TEST_F(Lifecycle, LifecycleCallsOutOfOrderAreErrorsNotCrashes) {

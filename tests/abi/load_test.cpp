@@ -104,6 +104,14 @@ TEST(PluginLoad, SmallerDescriptorReadsMissingOptionalFieldsAsAbsent) {
   EXPECT_EQ(plugin->descriptor.on_snapshot, nullptr);
 }
 
+TEST(PluginLoad, DescriptorOfAnOlderMinorHasNoReopenWhateverLiesBehindIt) {
+  TrustedDir dir;
+  auto plugin = load_plugin_file(dir.add("abi_minor3_descriptor"));
+  EXPECT_EQ(plugin->name, "minor3-descriptor");
+  EXPECT_EQ(plugin->abi_minor, 3u);
+  EXPECT_EQ(plugin->descriptor.reopen, nullptr);  // the 0xff bytes behind 1.3's end
+}
+
 TEST(PluginLoad, WorldWritableFileIsRefusedNamingIt) {
   TrustedDir dir;
   fs::path file = dir.add("abi_frozen_v1", "writable");

@@ -5,6 +5,8 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -150,6 +152,37 @@ TEST_F(PluginSetTest, EventDropsAreWarnedOncePerTickNamingTheSink) {
       << text;
   set.warn_event_drops();  // the next tick, nothing new dropped
   EXPECT_EQ(log.take().find("dropped"), std::string::npos);
+  set.stop_all();
+}
+
+TEST_F(PluginSetTest, ReopenAsksEveryRunningInstanceButThoseJustStartedAndNamesAFailure) {
+  dir_.add("abi_reopen_sink", "sink-reopen");
+  const std::filesystem::path a = dir_.path() / "a.txt", b = dir_.path() / "b.txt";
+  std::ofstream(a) << "a1";
+  std::ofstream(b) << "b1";
+  CapturedLog log;
+  PluginSet set(services_);
+  ASSERT_EQ(set.start_all({instance("probe", "health-probe", "{}"),
+                           instance("a", "sink-reopen", R"({"file": ")" + a.string() + R"("})"),
+                           instance("b", "sink-reopen", R"({"file": ")" + b.string() + R"("})")},
+                          dir_.path()),
+            0u);
+  std::ofstream(a) << "a2";
+  std::ofstream(b) << "b2";
+  // "probe" has no reopen (a 1.1 plugin); "b" was just restarted by the reload.
+  EXPECT_EQ(set.reopen({"b"}), std::vector<std::string>{"a"});
+  EXPECT_TRUE(services_.logged("a: holding 'a2'"));
+  EXPECT_FALSE(services_.logged("b: holding 'b2'"));
+
+  std::filesystem::remove(a);
+  log.take();
+  EXPECT_EQ(set.reopen({}), std::vector<std::string>{"b"});
+  const std::string text = log.take();
+  EXPECT_NE(text.find("plugin instance 'a' could not re-read its files: file: " + a.string() +
+                      ": cannot open"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(set.health().at(1).state, "started") << "a refused file stops nothing";
   set.stop_all();
 }
 

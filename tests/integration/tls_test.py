@@ -2,17 +2,21 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The JSON API over TLS, on the real daemon in a namespace the test creates, with certificates
 the test makes itself (openssl CLI): an HTTPS request verified against the test's own CA-less
-self-signed certificate, plain HTTP to the TLS port answered with a plain 400 saying so, a new
-certificate and key copied in while the daemon runs and seen by the next client (after a SIGHUP,
-as an operator sends one) while a connection opened before keeps working on the same listener,
-a key that does not match refused with the file named and the previous pair kept, and a missing
-certificate failing the instance's start naming the file. Prints the handshake time.
+self-signed certificate, plain HTTP to the TLS port answered with a plain 400 saying so. A renewal:
+a new certificate and key renamed into place are not served until the SIGHUP an operator sends
+(`systemctl reload`), and then are, by fingerprint from a real handshake, while a connection
+opened before keeps working on the same listener. A key that does not match and then a
+certificate that cannot be read, each followed by a SIGHUP: refused with the instance and the
+file named, once, the previous certificate still served, and a good pair after them served again.
+A missing certificate fails the instance's start naming the file. Prints the handshake time.
 
 usage: tls_test.py FLOWLENSD PLUGIN_DIR"""
+import hashlib
 import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -46,11 +50,15 @@ CONF = """plugins:
 #   keep PATH           the same on one kept connection (opened by the first keep)
 #   plain PATH          plain HTTP to the TLS port: {"answer": first bytes, "closed": bool}
 #   handshakes N        N fresh handshakes: {"median_ms", "p90_ms"}
+#   fp -                a handshake that trusts anything: {"fp": SHA-256 of the served certificate}
 CLIENT = r"""
-import http.client, json, socket, ssl, statistics, sys, time
+import hashlib, http.client, json, socket, ssl, statistics, sys, time
 host, port = sys.argv[1].split(":")
 ca = sys.argv[2]
 ctx = ssl.create_default_context(cafile=ca)
+anything = ssl.create_default_context()
+anything.check_hostname = False
+anything.verify_mode = ssl.CERT_NONE
 kept = None
 def cn(sock):
     cert = sock.getpeercert()
@@ -93,6 +101,10 @@ for line in sys.stdin:
                         times.append((time.perf_counter() - t0) * 1000)
             times.sort()
             out = {"median_ms": statistics.median(times), "p90_ms": times[int(len(times) * 0.9) - 1]}
+        elif cmd == "fp":
+            with socket.create_connection((host, int(port)), timeout=5) as raw:
+                with anything.wrap_socket(raw) as tls:
+                    out = {"fp": hashlib.sha256(tls.getpeercert(binary_form=True)).hexdigest()}
     except Exception as e:
         out = {"error": "%s: %s" % (type(e).__name__, e)}
     print(json.dumps(out), flush=True)
@@ -107,6 +119,26 @@ def make_pair(work, name):
                     "-keyout", key, "-out", cert], check=True, capture_output=True)
     os.chmod(key, 0o600)
     return cert, key
+
+
+def fingerprint(cert):
+    """SHA-256 of the certificate file's DER form, as a handshake shows it."""
+    with open(cert) as f:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
+
+
+def reload(daemon, log_path, conf):
+    """SIGHUP, then waits (5 s at most) for the reload's closing line; returns the log."""
+    closing = f"reloaded {conf}: "
+    before = open(log_path).read().count(closing)
+    daemon.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        log = open(log_path).read()
+        if log.count(closing) > before:
+            return log
+        time.sleep(0.05)
+    return open(log_path).read()
 
 
 def install(src, dst):
@@ -175,38 +207,63 @@ def main():
             if not plain.get("answer", "").startswith("HTTP/1.1 400") or "this port speaks HTTPS" not in plain.get("answer", ""):
                 failures.append(f"plain HTTP to the TLS port was not answered with a plain 400: {plain}")
 
-            # A renewal: a new pair renamed into place, then the SIGHUP an operator sends.
-            time.sleep(1.1)  # past the file check interval, so the change is looked at
+            # A renewal: a new pair renamed into place, served once the operator sends SIGHUP.
             install(cert_b, cert)
             install(key_b, key_file)
-            daemon.send_signal(signal.SIGHUP)
-            time.sleep(1.2)
+            served = client_a.ask("fp -").get("fp")
+            if served != fingerprint(cert_a):
+                failures.append("the renewed pair was served before the SIGHUP that says it is ready")
+            log = reload(daemon, log_path, conf)
+            served = client_a.ask("fp -").get("fp")
+            print(f"served after the renewal and SIGHUP: {served[:16] if served else None}..., "
+                  f"certificate B: {fingerprint(cert_b)[:16]}...")
+            if served != fingerprint(cert_b):
+                failures.append(f"after SIGHUP the renewed certificate is not served: {served}")
             client_b = Client(hosts, cert_b)
             renewed = client_b.ask("get /metrics/servers")
-            print("after the renewal:", {k: renewed.get(k) for k in ("status", "cn", "error")})
             if renewed.get("status") != 200 or renewed.get("cn") != "flowlens-b":
                 failures.append(f"a new connection after the renewal did not get certificate B: {renewed}")
             again = client_a.ask("keep /health")
             if "status" not in again or kept.get("cn") != "flowlens-a":
                 failures.append(f"the connection opened before the renewal broke: {kept} then {again}")
-            log = open(log_path).read()
             if log.count("listening on 127.0.0.1 port 18443") != 1:
                 failures.append("the TLS listener was opened again (dropped) across the renewal")
-            if "reloaded: new connections use them" not in log:
-                failures.append("the renewal was not logged")
+            if f"TLS certificate {cert} and key {key_file} re-read: new connections use them" not in log:
+                failures.append(f"the renewal was not logged: {log[-800:]}")
 
-            # A key that does not match: refused, named, the pair before it kept.
-            time.sleep(1.1)
+            # Bad pairs, each followed by a SIGHUP: a key that does not match, then a certificate
+            # that cannot be read. Each refused, said once, and certificate B still served.
+            prefix = "plugin instance 'api' could not re-read its files: "
+            keep = "; still serving the previous certificate"
+            mismatch = (f"{prefix}tls.key_file: {key_file}: does not match the certificate in "
+                        f"tls.cert_file {cert}{keep}")
+            unreadable = f"{prefix}tls.cert_file: {cert}: cannot open: No such file or directory{keep}"
             install(key_a, key_file)
-            time.sleep(1.2)
-            client_b.ask("get /health")  # the connection that looks at the files
+            reload(daemon, log_path, conf)
+            os.remove(cert)
+            log = reload(daemon, log_path, conf)
+            for step, why in (("a mismatched key", mismatch), ("an unreadable certificate", unreadable)):
+                print(f"{step}, logged {log.count(why)} time(s): {why}")
+                if log.count(why) != 1:
+                    failures.append(f"{step} was not refused naming the file exactly once "
+                                    f"({log.count(why)} times): {log[-1200:]}")
+            served = client_b.ask("fp -").get("fp")
             kept_b = client_b.ask("get /metrics/servers")
+            if served != fingerprint(cert_b) or kept_b.get("status") != 200:
+                failures.append(f"after refused pairs certificate B is not served: {served} {kept_b}")
+            again = client_a.ask("keep /health")
+            if "status" not in again:
+                failures.append(f"the connection opened first broke during the refused pairs: {again}")
+
+            # A good pair again: served at the next SIGHUP.
+            install(cert_a, cert)
+            install(key_a, key_file)
+            reload(daemon, log_path, conf)
+            served = client_a.ask("fp -").get("fp")
+            back = client_a.ask("get /health")
+            if served != fingerprint(cert_a) or back.get("status") != 200:
+                failures.append(f"a good pair after the refused ones was not served: {served} {back}")
             log = open(log_path).read()
-            mismatch = f"tls.key_file: {key_file}: does not match the certificate in tls.cert_file {cert}"
-            if mismatch not in log or "still serving the previous certificate" not in log:
-                failures.append(f"a mismatched key was not refused naming the file: {log[-800:]}")
-            if kept_b.get("cn") != "flowlens-b" or kept_b.get("status") != 200:
-                failures.append(f"after a refused key the previous pair is not served: {kept_b}")
             missing = f"tls.cert_file: {work}/missing.pem: cannot open: No such file or directory"
             if missing not in log:
                 failures.append(f"the instance with a missing certificate did not fail naming it: {log[-800:]}")

@@ -10,7 +10,7 @@
  * through function pointers: the plugin's in the descriptor, the host's in flowlens_host_api.
  *
  * Lifecycle of one instance (several instances of one plugin may exist at once):
- *   create(host, config JSON) -> start -> [on_snapshot / on_event ...] -> stop -> destroy
+ *   create(host, config JSON) -> start -> [on_snapshot / on_event / reopen ...] -> stop -> destroy
  * create only parses and validates: it opens no socket and starts no thread, so
  * `flowlensd check-config` can run create + destroy without touching the network. start acquires
  * resources; stop releases them and joins every thread the instance started. destroy frees.
@@ -58,7 +58,7 @@ extern "C" {
 /* Bump MINOR when something is appended: a field at the end of a struct, a host function, a
  * status, an event kind, a capability bit. Minors are compatible both ways: readers check
  * struct_size before a newer field, and unknown enum values are treated as the generic case. */
-#define FLOWLENS_PLUGIN_ABI_MINOR 3
+#define FLOWLENS_PLUGIN_ABI_MINOR 4
 
 /* The one exported symbol; its name carries the major so a v2 plugin is told apart by name. */
 #define FLOWLENS_PLUGIN_ENTRY flowlens_plugin_entry_v1
@@ -447,7 +447,28 @@ typedef struct flowlens_plugin_descriptor {
   flowlens_status (*self_test)(flowlens_plugin_instance* instance, char* report,
                                size_t report_size);
 
-  /* ---- end of v1.2; later minors append here ---- */
+  /* ---- v1.4, optional (NULL = nothing read at start that could change on disk) ---- */
+
+  /* Re-reads the files the instance read when it started: a TLS certificate and its key, a
+   * secret given as KEY_file, a CA bundle. The operator has replaced some of them (a renewed
+   * certificate) and said so with SIGHUP (`systemctl reload flowlensd`): the daemon calls it then
+   * for every started instance that the reload did not start or restart (those read everything
+   * afresh anyway). Required: no; a host older than 1.4 never calls it, and a plugin built
+   * against 1.3 or older has no such field (the host reads it only when the descriptor's
+   * struct_size holds it, FLOWLENS_HAS_FIELD).
+   * A new file that does not load (unreadable, malformed, a key that does not match its
+   * certificate) changes nothing: the instance keeps working with what it read before, whole
+   * (never a new certificate with the old key), and returns FLOWLENS_ERR_FAILED with a message
+   * naming the config key, the file and why, e.g. "tls.key_file: /etc/flowlens/api.key: does
+   * not match the certificate in tls.cert_file /etc/flowlens/api.pem; still serving the previous
+   * certificate". The host logs it once, with the instance name; the daemon and the instance go
+   * on. Returns FLOWLENS_OK when everything was read again (or there was nothing to read).
+   * Threads: control thread, between a successful start and stop, possibly while on_snapshot /
+   * on_event or the plugin's own threads run: the plugin swaps in what it read under its own
+   * lock. Reads files, not the network: every other instance waits for it. */
+  flowlens_status (*reopen)(flowlens_plugin_instance* instance, char* error, size_t error_size);
+
+  /* ---- end of v1.4; later minors append here ---- */
 } flowlens_plugin_descriptor;
 
 /* The entry point every plugin exports (FLOWLENS_PLUGIN_ENTRY_NAME). Returns the plugin's static

@@ -13,6 +13,7 @@
 //     void on_snapshot(flowlens::sdk::SnapshotPtr snapshot);    // sinks (or const Snapshot&)
 //     void on_event(const flowlens::sdk::Event& event);         // optional
 //     bool self_test(std::string& report);  // optional: a test message for `alert-test`
+//     void reopen();  // optional: re-read the files read at start (SIGHUP); throw to refuse
 //   };
 //   FLOWLENS_PLUGIN(MySink)
 //
@@ -92,6 +93,7 @@ FLOWLENS_SDK_DETECT(stop)
 FLOWLENS_SDK_DETECT(on_snapshot)
 FLOWLENS_SDK_DETECT(on_event)
 FLOWLENS_SDK_DETECT(self_test)
+FLOWLENS_SDK_DETECT(reopen)
 #undef FLOWLENS_SDK_DETECT
 
 template <class P>
@@ -122,6 +124,13 @@ concept has_on_event = requires(P& p, const Event& e) {
 template <class P>
 concept has_self_test = requires(P& p, std::string& report) {
   { p.self_test(report) } -> std::same_as<bool>;
+};
+
+// Re-reads the files read at start (ABI 1.4). Throws, having kept what it had, when a new file
+// does not load; the exception's message names the key and the file.
+template <class P>
+concept has_reopen = requires(P& p) {
+  { p.reopen() } -> std::same_as<void>;
 };
 
 template <class P>
@@ -191,6 +200,11 @@ struct Trampolines {
     });
   }
 
+  static flowlens_status reopen(flowlens_plugin_instance* instance, char* error,
+                                size_t error_size) noexcept {
+    return guarded(error, error_size, [&] { self<P>(instance)->plugin.reopen(); });
+  }
+
   static flowlens_status self_test(flowlens_plugin_instance* instance, char* report,
                                    size_t report_size) noexcept {
     bool accepted = false;
@@ -234,6 +248,7 @@ const flowlens_plugin_descriptor* descriptor() noexcept {
                 "on_event must be: void on_event(const flowlens::sdk::Event&)");
   static_assert(!declares_self_test<P> || has_self_test<P>,
                 "self_test must be: bool self_test(std::string& report)");
+  static_assert(!declares_reopen<P> || has_reopen<P>, "reopen must be: void reopen()");
   static_assert(!(P::kCapabilities & FLOWLENS_CAP_SINK) || has_on_snapshot<P>,
                 "a plugin with FLOWLENS_CAP_SINK must define on_snapshot");
   static_assert((P::kCapabilities & (FLOWLENS_CAP_SINK | FLOWLENS_CAP_DISCOVERY)) != 0,
@@ -262,6 +277,7 @@ const flowlens_plugin_descriptor* descriptor() noexcept {
     if constexpr (has_on_snapshot<P>) x.on_snapshot = &T::on_snapshot;
     if constexpr (has_on_event<P>) x.on_event = &T::on_event;
     if constexpr (has_self_test<P>) x.self_test = &T::self_test;
+    if constexpr (has_reopen<P>) x.reopen = &T::reopen;
     return x;
   }();
   return &d;

@@ -11,6 +11,7 @@ class WrongSignatures {
   WrongSignatures(flowlens::sdk::Host, const flowlens::sdk::Config&) {}
   void on_snapshot(int snapshot_id) { (void)snapshot_id; }
   bool stop() { return true; }
+  bool reopen() { return true; }
 };
 
 FLOWLENS_PLUGIN(WrongSignatures)
