@@ -40,6 +40,24 @@ void HostServicesImpl::set_status(const std::string& instance, std::string statu
   s.detail = std::move(detail);
 }
 
+void HostServicesImpl::report_failure(const std::string& instance, std::string message) {
+  {
+    std::lock_guard lock(status_mu_);
+    std::string& failure = statuses_[instance].failure;
+    // Once: a plugin whose threads all fail, or that reports from a loop, is still one problem.
+    if (!failure.empty()) return;
+    failure = message.empty() ? "(no message)" : std::move(message);
+    message = failure;
+  }
+  spdlog::error("[{}] failed: {}; shown as failed in the health until it is restarted", instance,
+                message);
+}
+
+void HostServicesImpl::forget(const std::string& instance) {
+  std::lock_guard lock(status_mu_);
+  statuses_.erase(instance);
+}
+
 std::map<std::string, HostServicesImpl::Status> HostServicesImpl::statuses() const {
   std::lock_guard lock(status_mu_);
   return statuses_;

@@ -56,6 +56,9 @@ class HostServicesImpl : public plugin_host::HostServices {
     discovery_interval_ms_.store(interval.count());
   }
   void set_status(const std::string& instance, std::string status, std::string detail) override;
+  // Logged once per instance; the first message is what the health shows.
+  void report_failure(const std::string& instance, std::string message) override;
+  void forget(const std::string& instance) override;
 
   // While held, what `instance` publishes is dropped. A reload holds an instance it stops only to
   // start it again with a new section: a plugin that withdraws its servers as it stops (as
@@ -66,6 +69,7 @@ class HostServicesImpl : public plugin_host::HostServices {
   struct Status {
     std::string status;
     std::string detail;
+    std::string failure;  // report_failure's first message; "" while it has not failed
   };
   // What each instance last said about itself; for the health.
   std::map<std::string, Status> statuses() const;

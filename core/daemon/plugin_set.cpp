@@ -65,7 +65,7 @@ bool PluginSet::stop(const std::string& name, bool withdraw) {
   // After the stop: a stopped instance publishes nothing more that could bring them back.
   if (withdraw && discovery) services_.replace_servers(name, {});
   // What it said of itself is not true of the next instance of that name.
-  services_.set_status(name, "", "");
+  services_.forget(name);
   return true;
 }
 

@@ -268,6 +268,13 @@ void c_set_status(flowlens_host_context* ctx, const char* status, const char* de
   });
 }
 
+void c_report_failure(flowlens_host_context* ctx, const char* message) noexcept {
+  char ignored[1];
+  guarded(ignored, 0, [&] {
+    ctx->services->report_failure(ctx->instance, message ? message : "(no message)");
+  });
+}
+
 }  // namespace
 
 HostApi::HostApi(std::string instance_name, HostServices& services)
@@ -289,6 +296,7 @@ HostApi::HostApi(std::string instance_name, HostServices& services)
   api_.health_json = &c_health_json;
   api_.discovery_interval_ms = static_cast<uint64_t>(services.discovery_interval().count());
   api_.set_status = &c_set_status;
+  api_.report_failure = &c_report_failure;
 }
 
 HostApi::~HostApi() = default;

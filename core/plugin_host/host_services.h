@@ -52,6 +52,15 @@ class HostServices {
     (void)status;
     (void)detail;
   }
+  // `instance` can no longer do its work: one of its own threads ended by an error
+  // (flowlens_host_api.report_failure). Services with a health to show mark it failed there;
+  // these log it.
+  virtual void report_failure(const std::string& instance, std::string message) {
+    log(instance, LogLevel::kError, message);
+  }
+  // What a stopped `instance` said of itself (status, failure) does not hold for the next
+  // instance of that name.
+  virtual void forget(const std::string& instance) { (void)instance; }
   // How often polling discovery plugins rescan (core.discovery_interval), handed to every plugin
   // in flowlens_host_api.discovery_interval_ms.
   virtual std::chrono::milliseconds discovery_interval() const { return kDefaultDiscoveryInterval; }

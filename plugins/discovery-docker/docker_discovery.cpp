@@ -61,7 +61,7 @@ void DockerDiscovery::start() {
   wake_ = std::make_unique<asio::steady_timer>(io_);
   asio::co_spawn(io_, process(), asio::detached);
   asio::co_spawn(io_, connect_loop(), asio::detached);
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = sdk::Thread(host_, "io", [this] { io_.run(); });
   host_.info("watching containers at " + settings_.docker_host.uri);
 }
 

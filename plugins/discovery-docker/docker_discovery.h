@@ -14,7 +14,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <thread>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -26,6 +25,7 @@
 #include "engine_client.h"
 #include "server_table.h"
 #include "settings.h"
+#include <flowlens/sdk/thread.hpp>
 
 namespace flowlens::discovery_docker {
 
@@ -80,7 +80,7 @@ class DockerDiscovery {
   bool down_reported_ = false;
   bool sync_failure_reported_ = false;
   bool connected_once_ = false;
-  std::thread thread_;
+  sdk::Thread thread_;
   // Members go in reverse order: the io_context before everything above (the coroutine frames
   // it still owns use them), and its timer before it (a timer must not outlive its context).
   boost::asio::io_context io_;

@@ -52,7 +52,7 @@ void PterodactylDiscovery::start() {
   if (settings_.webhook)
     webhook_ = std::make_unique<WebhookListener>(*settings_.webhook, host_,
                                                  [this](const ResyncHint& hint) { on_hint(hint); });
-  thread_ = std::thread([this] { run(); });
+  thread_ = sdk::Thread(host_, "poll", [this] { run(); });
 }
 
 void PterodactylDiscovery::on_hint(const ResyncHint& hint) {
@@ -102,35 +102,32 @@ void PterodactylDiscovery::run() {
   options.allow_http = settings_.allow_http;
   options.tls_verify = settings_.tls_verify;
   options.ca_file = settings_.ca_file;
-  try {
-    HttpClient http(options, stopping_);
-    PanelClient client(settings_.url, api_key_, settings_.max_pages, http,
-                       [this](std::chrono::milliseconds d) { return wait(d); });
-    host_.info("listing servers from " + settings_.url + " every " +
-               std::to_string(interval_.count()) + " ms");
-    sync(client);
-    auto next_full = Clock::now() + interval_;
-    while (wait_for_next(std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::max(next_full - Clock::now(), Clock::duration::zero())))) {
-      std::set<std::string> servers;
-      bool full = Clock::now() >= next_full;
-      {
-        std::lock_guard lock(mu_);
-        servers.swap(hinted_servers_);
-        full = full || hinted_full_;
-        hinted_full_ = false;
-      }
-      // Before a first good list there is nothing to update one server in.
-      if (full || !published_) {
-        sync(client);
-        next_full = Clock::now() + interval_;
-        continue;
-      }
-      for (const std::string& uuid : servers) resync_server(client, uuid);
+  // Only setup (a libcurl handle, memory) throws out of here: sync catches everything else,
+  // and sdk::Thread reports it, marking the instance failed.
+  HttpClient http(options, stopping_);
+  PanelClient client(settings_.url, api_key_, settings_.max_pages, http,
+                     [this](std::chrono::milliseconds d) { return wait(d); });
+  host_.info("listing servers from " + settings_.url + " every " +
+             std::to_string(interval_.count()) + " ms");
+  sync(client);
+  auto next_full = Clock::now() + interval_;
+  while (wait_for_next(std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::max(next_full - Clock::now(), Clock::duration::zero())))) {
+    std::set<std::string> servers;
+    bool full = Clock::now() >= next_full;
+    {
+      std::lock_guard lock(mu_);
+      servers.swap(hinted_servers_);
+      full = full || hinted_full_;
+      hinted_full_ = false;
     }
-  } catch (const std::exception& e) {
-    // Only setup (a libcurl handle, memory) gets here: sync catches everything else.
-    host_.error(std::string("poll thread ended: ") + e.what());
+    // Before a first good list there is nothing to update one server in.
+    if (full || !published_) {
+      sync(client);
+      next_full = Clock::now() + interval_;
+      continue;
+    }
+    for (const std::string& uuid : servers) resync_server(client, uuid);
   }
 }
 

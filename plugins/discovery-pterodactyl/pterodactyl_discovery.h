@@ -12,7 +12,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "failure_log.h"
@@ -20,6 +19,7 @@
 #include "settings.h"
 #include "webhook_hint.h"
 #include "webhook_listener.h"
+#include <flowlens/sdk/thread.hpp>
 
 namespace flowlens::discovery_pterodactyl {
 
@@ -62,7 +62,7 @@ class PterodactylDiscovery {
   std::mutex mu_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  sdk::Thread thread_;
   std::unique_ptr<WebhookListener> webhook_;
   // Hints not yet handled (under mu_): server uuids, or a whole-list resync.
   std::set<std::string> hinted_servers_;

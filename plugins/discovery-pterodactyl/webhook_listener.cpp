@@ -46,8 +46,8 @@ WebhookListener::WebhookListener(const WebhookSettings& settings, sdk::Host host
     on_hint(hint);
     return answer(beast_http::status::accepted, R"({"resync":"queued"})");
   };
-  server_ =
-      std::make_unique<http::Server>(settings.server, std::move(handler), http::host_logger(host));
+  server_ = std::make_unique<http::Server>(host, settings.server, std::move(handler),
+                                           http::host_logger(host));
   server_->start();
   for (const auto& ep : server_->local_endpoints()) {
     std::string address = ep.address().to_string();

@@ -151,8 +151,10 @@ class Server::Listener : public std::enable_shared_from_this<Listener> {
   std::atomic<uint64_t> accept_failures_{0};
 };
 
-Server::Server(ServerOptions options, Handler handler, LogFn log, ErrorResponder error)
-    : options_(std::move(options)),
+Server::Server(sdk::Host host, ServerOptions options, Handler handler, LogFn log,
+               ErrorResponder error)
+    : host_(host),
+      options_(std::move(options)),
       log_(std::move(log)),
       shared_(std::make_shared<SessionShared>()) {
   if (!log_) log_ = [](LogLevel, std::string_view) {};
@@ -209,8 +211,9 @@ void Server::start() {
   listeners_ = std::move(listeners);
   bound_ = std::move(bound);
   for (unsigned i = 0; i < options_.threads; ++i) {
-    threads_.emplace_back([this] {
-      // A throwing handler must not take the daemon down: log it and keep serving.
+    threads_.emplace_back(host_, options_.name + " worker", [this] {
+      // A throwing handler must not take the daemon down: log it and keep serving. Anything
+      // else (not a std::exception) ends this worker, and sdk::Thread reports it.
       for (;;) {
         try {
           ioc_->run();

@@ -12,20 +12,23 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <flowlens/sdk/host.hpp>
+#include <flowlens/sdk/thread.hpp>
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace flowlens::http {
 
 class Server {
  public:
-  // `log` may be empty (no logging); `error` formats the server's own error responses.
-  Server(ServerOptions options, Handler handler, LogFn log,
+  // `host`: the plugin instance the server belongs to, told when a worker thread ends by an
+  // exception (sdk::Thread). `log` may be empty (no logging); `error` formats the server's own
+  // error responses.
+  Server(sdk::Host host, ServerOptions options, Handler handler, LogFn log,
          ErrorResponder error = plain_text_error);
   ~Server();
   Server(const Server&) = delete;
@@ -49,6 +52,7 @@ class Server {
  private:
   class Listener;
 
+  sdk::Host host_;
   ServerOptions options_;
   LogFn log_;
   std::shared_ptr<SessionShared> shared_;
@@ -56,7 +60,7 @@ class Server {
   std::shared_ptr<TlsContexts> tls_;  // set by start when options_.tls is
   std::vector<std::shared_ptr<Listener>> listeners_;
   std::vector<boost::asio::ip::tcp::endpoint> bound_;
-  std::vector<std::thread> threads_;
+  std::vector<sdk::Thread> threads_;
 };
 
 }  // namespace flowlens::http

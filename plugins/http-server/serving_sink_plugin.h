@@ -27,7 +27,7 @@ class ServingSinkPlugin {
  public:
   template <class SinkConfig>
   ServingSinkPlugin(sdk::Host host, SinkConfig config, std::string version)
-      : host_(host), sink_(std::move(config), std::move(version), host_logger(host)) {
+      : host_(host), sink_(std::move(config), std::move(version), host) {
     if (host_.has_health_json()) sink_.set_host_health([host] { return host.health_json(); });
   }
 

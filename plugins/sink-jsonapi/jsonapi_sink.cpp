@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "jsonapi_sink.h"
 
+#include "host_log.h"
+
 namespace flowlens::jsonapi {
 
-JsonApiSink::JsonApiSink(Config config, std::string version, http::LogFn log)
+JsonApiSink::JsonApiSink(Config config, std::string version, sdk::Host host)
     : config_(std::move(config)),
       version_(std::move(version)),
       server_(
-          config_.server, [this](const Request& request) { return handle(request); },
-          std::move(log), make_error) {}
+          host, config_.server, [this](const Request& request) { return handle(request); },
+          http::host_logger(host), make_error) {}
 
 JsonApiSink::~JsonApiSink() {
   stop();

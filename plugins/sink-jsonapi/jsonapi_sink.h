@@ -22,7 +22,8 @@ namespace flowlens::jsonapi {
 
 class JsonApiSink {
  public:
-  JsonApiSink(Config config, std::string version, http::LogFn log);
+  // `host`: the instance's, for the server's log lines and its workers' failures.
+  JsonApiSink(Config config, std::string version, sdk::Host host);
   ~JsonApiSink();
   JsonApiSink(const JsonApiSink&) = delete;
   JsonApiSink& operator=(const JsonApiSink&) = delete;

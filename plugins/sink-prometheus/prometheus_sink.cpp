@@ -3,6 +3,7 @@
 
 #include "bearer_auth.h"
 #include "exposition.h"
+#include "host_log.h"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
@@ -41,12 +42,12 @@ boost::json::object parse_object(const std::string& text) {
 
 }  // namespace
 
-PrometheusSink::PrometheusSink(Config config, std::string version, http::LogFn log)
+PrometheusSink::PrometheusSink(Config config, std::string version, sdk::Host host)
     : config_(std::move(config)),
       version_(std::move(version)),
       server_(
-          config_.server, [this](const http::Request& request) { return handle(request); },
-          std::move(log)) {}
+          host, config_.server, [this](const http::Request& request) { return handle(request); },
+          http::host_logger(host)) {}
 
 PrometheusSink::~PrometheusSink() {
   stop();

@@ -24,7 +24,8 @@ namespace flowlens::prometheus_sink {
 
 class PrometheusSink {
  public:
-  PrometheusSink(Config config, std::string version, http::LogFn log);
+  // `host`: the instance's, for the server's log lines and its workers' failures.
+  PrometheusSink(Config config, std::string version, sdk::Host host);
   ~PrometheusSink();
   PrometheusSink(const PrometheusSink&) = delete;
   PrometheusSink& operator=(const PrometheusSink&) = delete;

@@ -18,7 +18,7 @@ class StatsdPlugin {
   static constexpr uint32_t kCapabilities = FLOWLENS_CAP_SINK;
 
   StatsdPlugin(sdk::Host host, const sdk::Config& config)
-      : sink_(parse_config(config), host_logger(host)) {}
+      : sink_(parse_config(config), host_logger(host), host) {}
 
   void start() { sink_.start(); }
   void stop() { sink_.stop(); }

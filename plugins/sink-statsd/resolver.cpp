@@ -30,11 +30,13 @@ std::string address_text(const sockaddr* sa) {
 
 }  // namespace
 
-Resolver::Resolver(Address address, int socket_type, std::chrono::milliseconds interval, LogFn log)
+Resolver::Resolver(Address address, int socket_type, std::chrono::milliseconds interval, LogFn log,
+                   sdk::Host host)
     : address_(std::move(address)),
       socket_type_(socket_type),
       interval_(interval),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      host_(host) {}
 
 Resolver::~Resolver() {
   stop();
@@ -67,7 +69,7 @@ void Resolver::start() {
   if (numeric_) return;
   std::unique_lock lock(mutex_);
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = sdk::Thread(host_, "resolver", [this] { run(); });
   wake_.wait_for(lock, kFirstLookupWait, [this] { return looked_up_once_; });
 }
 
@@ -77,7 +79,7 @@ void Resolver::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
 }
 
 std::optional<SocketAddress> Resolver::current() const {

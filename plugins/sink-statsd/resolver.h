@@ -8,6 +8,8 @@
 #include "address.h"
 #include "log.h"
 
+#include <flowlens/sdk/host.hpp>
+#include <flowlens/sdk/thread.hpp>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -15,7 +17,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace flowlens::statsd {
 
@@ -30,8 +31,9 @@ struct SocketAddress {
 
 class Resolver {
  public:
-  // socket_type: SOCK_DGRAM or SOCK_STREAM.
-  Resolver(Address address, int socket_type, std::chrono::milliseconds interval, LogFn log);
+  // socket_type: SOCK_DGRAM or SOCK_STREAM. `host` is told if the lookup thread fails.
+  Resolver(Address address, int socket_type, std::chrono::milliseconds interval, LogFn log,
+           sdk::Host host);
   ~Resolver();
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
@@ -65,6 +67,7 @@ class Resolver {
   const int socket_type_;
   const std::chrono::milliseconds interval_;
   const LogFn log_;
+  const sdk::Host host_;
   std::optional<SocketAddress> numeric_;
 
   mutable std::mutex mutex_;  // guards everything below
@@ -73,7 +76,7 @@ class Resolver {
   bool refresh_ = false;
   bool stopping_ = false;
   bool looked_up_once_ = false;
-  std::thread thread_;
+  sdk::Thread thread_;
 };
 
 }  // namespace flowlens::statsd

@@ -7,12 +7,12 @@
 
 namespace flowlens::statsd {
 
-StatsdSink::StatsdSink(Config config, LogFn log)
+StatsdSink::StatsdSink(Config config, LogFn log, sdk::Host host)
     : config_(std::move(config)),
       log_(std::move(log)),
       renderer_(config_.lines),
       resolver_(config_.address, config_.protocol == Protocol::kTcp ? SOCK_STREAM : SOCK_DGRAM,
-                config_.resolve_interval, log_),
+                config_.resolve_interval, log_, host),
       tcp_(config_.timeout) {}
 
 StatsdSink::~StatsdSink() {

@@ -28,7 +28,8 @@ struct PushReport {
 
 class StatsdSink {
  public:
-  StatsdSink(Config config, LogFn log);
+  // `host`: the instance's, told if the resolver's thread fails.
+  StatsdSink(Config config, LogFn log, sdk::Host host);
   ~StatsdSink();
   StatsdSink(const StatsdSink&) = delete;
   StatsdSink& operator=(const StatsdSink&) = delete;

@@ -47,12 +47,14 @@ std::string message_id_of(const std::string& body) {
 
 }  // namespace
 
-DiscordStatus::DiscordStatus(WebhookConfig config, std::string url, std::string id_path, LogFn log)
+DiscordStatus::DiscordStatus(WebhookConfig config, std::string url, std::string id_path, LogFn log,
+                             sdk::Host host)
     : config_(std::move(config)),
       url_(std::move(url)),
       host_(url_host(url_)),
       id_path_(std::move(id_path)),
       log_(std::move(log)),
+      sdk_host_(host),
       jitter_(std::random_device{}()) {
   std::ifstream in(id_path_);
   std::string id;
@@ -78,7 +80,7 @@ AttemptResult DiscordStatus::send_now(const std::string& body) const {
 }
 
 void DiscordStatus::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = sdk::Thread(sdk_host_, "status '" + config_.name + "'", [this] { run(); });
 }
 
 void DiscordStatus::stop() {
@@ -88,7 +90,7 @@ void DiscordStatus::stop() {
   }
   abort_ = true;  // a status edit is not worth waiting for at stop
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
 }
 
 void DiscordStatus::update(std::string body) {

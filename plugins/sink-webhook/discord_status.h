@@ -9,20 +9,24 @@
 #include "http_post.h"
 #include "webhook.h"
 
+#include <flowlens/sdk/host.hpp>
+#include <flowlens/sdk/thread.hpp>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 
 namespace flowlens::webhook {
 
 class DiscordStatus {
  public:
   // `id_path`: where the message id is kept across restarts, so a restart edits the same message.
-  DiscordStatus(WebhookConfig config, std::string url, std::string id_path, LogFn log);
+  // `host` is told if the thread fails.
+  DiscordStatus(WebhookConfig config, std::string url, std::string id_path, LogFn log,
+                sdk::Host host);
   ~DiscordStatus();
   DiscordStatus(const DiscordStatus&) = delete;
   DiscordStatus& operator=(const DiscordStatus&) = delete;
@@ -50,6 +54,7 @@ class DiscordStatus {
   const std::string host_;
   const std::string id_path_;
   LogFn log_;
+  const sdk::Host sdk_host_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -59,7 +64,7 @@ class DiscordStatus {
   std::atomic<bool> abort_{false};
   bool disabled_ = false;
   std::mt19937_64 jitter_;
-  std::thread thread_;
+  sdk::Thread thread_;
 };
 
 }  // namespace flowlens::webhook

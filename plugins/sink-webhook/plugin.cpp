@@ -43,7 +43,8 @@ class WebhookPlugin {
               host.log(static_cast<sdk::LogLevel>(level), message);
             },
             [host](uint32_t kind, const std::string& message, const std::string& server_id,
-                   double value) { host.emit(kind, message, server_id, value); }) {}
+                   double value) { host.emit(kind, message, server_id, value); },
+            host) {}
 
   void start() {
     try {

@@ -11,12 +11,14 @@ namespace flowlens::webhook {
 
 using Clock = std::chrono::steady_clock;
 
-Webhook::Webhook(WebhookConfig config, std::string url, std::string hmac_key, LogFn log)
+Webhook::Webhook(WebhookConfig config, std::string url, std::string hmac_key, LogFn log,
+                 sdk::Host host)
     : config_(std::move(config)),
       url_(std::move(url)),
       hmac_key_(std::move(hmac_key)),
       host_(url_host(url_)),
       log_(std::move(log)),
+      sdk_host_(host),
       jitter_(std::random_device{}()) {}
 
 Webhook::~Webhook() {
@@ -28,7 +30,7 @@ std::string Webhook::where() const {
 }
 
 void Webhook::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = sdk::Thread(sdk_host_, "webhook '" + config_.name + "'", [this] { run(); });
 }
 
 void Webhook::enqueue(std::vector<std::string> bodies) {
@@ -68,7 +70,7 @@ void Webhook::join() {
   }
   abort_ = true;
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
 }
 
 WebhookCounters Webhook::counters() const {

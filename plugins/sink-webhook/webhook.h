@@ -7,6 +7,9 @@
 #include "config.h"
 #include "http_post.h"
 
+#include <flowlens/sdk/host.hpp>
+#include <flowlens/sdk/thread.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,7 +19,6 @@
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace flowlens::webhook {
@@ -32,8 +34,8 @@ struct WebhookCounters {
 
 class Webhook {
  public:
-  // `url` and `hmac_key` are the resolved secrets.
-  Webhook(WebhookConfig config, std::string url, std::string hmac_key, LogFn log);
+  // `url` and `hmac_key` are the resolved secrets; `host` is told if the thread fails.
+  Webhook(WebhookConfig config, std::string url, std::string hmac_key, LogFn log, sdk::Host host);
   ~Webhook();
   Webhook(const Webhook&) = delete;
   Webhook& operator=(const Webhook&) = delete;
@@ -76,6 +78,7 @@ class Webhook {
   const std::string hmac_key_;
   const std::string host_;
   LogFn log_;
+  const sdk::Host sdk_host_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -87,7 +90,7 @@ class Webhook {
   std::atomic<bool> abort_{false};
   std::atomic<bool> disabled_{false};
   std::mt19937_64 jitter_;
-  std::thread thread_;
+  sdk::Thread thread_;
 };
 
 }  // namespace flowlens::webhook

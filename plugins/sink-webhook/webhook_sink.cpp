@@ -37,11 +37,13 @@ std::string host_name() {
 
 }  // namespace
 
-WebhookSink::WebhookSink(SinkConfig config, std::string instance, LogFn log, EmitFn emit)
+WebhookSink::WebhookSink(SinkConfig config, std::string instance, LogFn log, EmitFn emit,
+                         sdk::Host host)
     : config_(std::move(config)),
       instance_(std::move(instance)),
       log_(std::move(log)),
       emit_(std::move(emit)),
+      host_(host),
       daemon_host_(host_name()),
       grouper_(config_.group_wait) {}
 
@@ -77,9 +79,9 @@ void WebhookSink::start() {
         hook.hmac_secret.empty() ? std::string() : sdk::load_secret(hook.hmac_secret);
     if (hook.format == Format::kDiscordStatus) {
       statuses_.push_back(std::make_unique<DiscordStatus>(
-          hook, url, state_path_base() + "-" + hook.name + ".status-id", log_));
+          hook, url, state_path_base() + "-" + hook.name + ".status-id", log_, host_));
     } else {
-      webhooks_.push_back(std::make_unique<Webhook>(hook, url, key, log_));
+      webhooks_.push_back(std::make_unique<Webhook>(hook, url, key, log_, host_));
     }
   }
 
@@ -110,7 +112,7 @@ void WebhookSink::start() {
   }
   for (auto& w : webhooks_) w->start();
   for (auto& s : statuses_) s->start();
-  dispatcher_ = std::thread([this] { dispatch_loop(); });
+  dispatcher_ = sdk::Thread(host_, "dispatcher", [this] { dispatch_loop(); });
   for (const auto& w : webhooks_) {
     log_(FLOWLENS_LOG_INFO, "webhook '" + w->config().name + "' (" +
                                 format_name(w->config().format) + ") sends to " + w->host());
@@ -129,7 +131,7 @@ void WebhookSink::stop() {
   wake_.notify_all();
   // It hands the waiting group to the webhooks before leaving. Not running when start failed
   // half way; stop is also called again by the destructor, with nothing left to do.
-  if (dispatcher_.joinable()) dispatcher_.join();
+  dispatcher_.join();
   for (auto& w : webhooks_) w->request_stop(kStopDrain);
   for (auto& w : webhooks_) w->join();
   webhooks_.clear();

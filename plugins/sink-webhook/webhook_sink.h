@@ -15,7 +15,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace flowlens::webhook {
@@ -29,7 +28,8 @@ using EmitFn = std::function<void(uint32_t kind, const std::string& message,
 
 class WebhookSink {
  public:
-  WebhookSink(SinkConfig config, std::string instance, LogFn log, EmitFn emit);
+  // `host`: the instance's, told if one of the sink's threads fails.
+  WebhookSink(SinkConfig config, std::string instance, LogFn log, EmitFn emit, sdk::Host host);
   ~WebhookSink();
 
   // Resolves the secrets, reads the state file, starts the threads. Throws on a missing secret.
@@ -60,6 +60,7 @@ class WebhookSink {
   const std::string instance_;
   LogFn log_;
   EmitFn emit_;
+  const sdk::Host host_;
   std::string daemon_host_;
 
   std::vector<std::unique_ptr<Webhook>> webhooks_;
@@ -75,7 +76,7 @@ class WebhookSink {
   // What the state file holds now (see told_state.h).
   std::vector<FiringRecord> saved_;
   std::string last_save_error_;
-  std::thread dispatcher_;
+  sdk::Thread dispatcher_;
 };
 
 }  // namespace flowlens::webhook

@@ -5,12 +5,14 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "abi_test_support.h"
 #include "flowlens/sdk/host.hpp"
+#include "flowlens/sdk/thread.hpp"
 #include "plugin_host/host_api.h"
 #include "plugin_host/loader.h"
 #include "plugin_host/plugin_instance.h"
@@ -123,6 +125,32 @@ TEST(HostApiStatus, APluginsOwnStatusReachesTheHostAndAnOlderHostIgnoresIt) {
   older.set_status = nullptr;
   sdk::Host(&older).set_status("ok");  // must not call through a field the host never wrote
   EXPECT_FALSE(services.logged("status ok"));
+}
+
+TEST(HostApiFailure, AnExceptionEscapingAnSdkThreadIsReportedNamingTheThread) {
+  RecordingServices services;
+  HostApi api("poller", services);
+  ASSERT_TRUE(FLOWLENS_HAS_FIELD(flowlens_host_api, api.get(), report_failure));
+  const sdk::Host host(api.get());
+  sdk::Thread(host, "poll", [] { throw std::runtime_error("panel gone"); }).join();
+  sdk::Thread(host, "io", [] { throw 7; }).join();
+  sdk::Thread(host, "fine", [] {}).join();
+  EXPECT_TRUE(services.logged("poller: thread 'poll' ended by an uncaught exception: panel gone"));
+  EXPECT_TRUE(services.logged(
+      "poller: thread 'io' ended by an uncaught exception: an exception that is not a "
+      "std::exception"));
+  EXPECT_FALSE(services.logged("'fine'"));
+}
+
+TEST(HostApiFailure, AnOlderHostGetsTheFailureAsALogLineAndAStatus) {
+  RecordingServices services;
+  HostApi api("poller", services);
+  flowlens_host_api older = *api.get();
+  older.struct_size = offsetof(flowlens_host_api, report_failure);  // a 1.4-sized table
+  older.report_failure = nullptr;
+  sdk::Thread(sdk::Host(&older), "poll", [] { throw std::runtime_error("panel gone"); }).join();
+  EXPECT_TRUE(services.logged("poller: thread 'poll' ended by an uncaught exception: panel gone"));
+  EXPECT_TRUE(services.logged("poller: status failed: thread 'poll' ended"));
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "free_port.h"
+#include "test_host.h"
 
 namespace flowlens::http {
 namespace {
@@ -87,10 +88,11 @@ TEST(AuthFailures, TheServerAnswers429WithRetryAfterToTheGuessingAddressOnly) {
   o.limits.auth_failure_window = 2s;
   std::mutex mutex;
   std::vector<std::string> warnings;
-  Server server(o, guarded, [&](LogLevel level, std::string_view line) {
-    std::lock_guard lock(mutex);
-    if (level == LogLevel::kWarn) warnings.emplace_back(line);
-  });
+  Server server(flowlens::testing::test_host(), o, guarded,
+                [&](LogLevel level, std::string_view line) {
+                  std::lock_guard lock(mutex);
+                  if (level == LogLevel::kWarn) warnings.emplace_back(line);
+                });
   server.start();
   const unsigned short port = server.local_endpoints().at(0).port();
 

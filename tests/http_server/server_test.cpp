@@ -7,6 +7,7 @@
 
 #include <boost/beast/http/field.hpp>
 #include "free_port.h"
+#include "test_host.h"
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -54,7 +55,7 @@ unsigned short port_of(const Server& s, bool v6) {
 }
 
 TEST(Server, ServesTheHandlerOnBothFamilies) {
-  Server server(options({"127.0.0.1:0", "[::1]:0"}), echo, nullptr);
+  Server server(flowlens::testing::test_host(), options({"127.0.0.1:0", "[::1]:0"}), echo, nullptr);
   server.start();
   ASSERT_EQ(server.local_endpoints().size(), 2u);
   for (const auto& [host, v6] : {std::pair{"127.0.0.1", false}, {"::1", true}}) {
@@ -66,7 +67,7 @@ TEST(Server, ServesTheHandlerOnBothFamilies) {
 }
 
 TEST(Server, ColonPortReachesIpv4AndIpv6) {
-  Server server(options({":0"}), echo, nullptr);
+  Server server(flowlens::testing::test_host(), options({":0"}), echo, nullptr);
   server.start();
   const unsigned short port = server.local_endpoints().at(0).port();
   const auto v4 = testing::get("127.0.0.1", port, "/a");
@@ -87,7 +88,7 @@ TEST(Server, ItsOwnErrorsUseTheApplicationsFormat) {
   };
   ServerOptions o = options({"127.0.0.1:0"});
   o.limits.max_body_bytes = 8;
-  Server server(o, echo, nullptr, json_errors);
+  Server server(flowlens::testing::test_host(), o, echo, nullptr, json_errors);
   server.start();
   const unsigned short port = port_of(server, false);
 
@@ -106,7 +107,7 @@ TEST(Server, ItsOwnErrorsUseTheApplicationsFormat) {
 }
 
 TEST(Server, PlainTextErrorsByDefault) {
-  Server server(options({"127.0.0.1:0"}), echo, nullptr);
+  Server server(flowlens::testing::test_host(), options({"127.0.0.1:0"}), echo, nullptr);
   server.start();
   testing::TestConnection c("127.0.0.1", port_of(server, false));
   ASSERT_TRUE(c.send("NOT HTTP\r\n\r\n"));
@@ -120,7 +121,7 @@ TEST(Server, PlainTextErrorsByDefault) {
 TEST(Server, OverTheConnectionLimitA503InTheApplicationsFormat) {
   ServerOptions o = options({"127.0.0.1:0"});
   o.limits.max_connections = 1;
-  Server server(o, echo, nullptr);
+  Server server(flowlens::testing::test_host(), o, echo, nullptr);
   server.start();
   const unsigned short port = port_of(server, false);
   testing::TestConnection first("127.0.0.1", port);
@@ -138,10 +139,11 @@ TEST(Server, TheConnectionLimitIsCountedAndLoggedOnceNotPerRefusal) {
   o.limits.max_connections = 1;
   std::mutex mutex;
   std::vector<std::string> warnings;
-  Server server(o, echo, [&](LogLevel level, std::string_view line) {
-    std::lock_guard lock(mutex);
-    if (level == LogLevel::kWarn) warnings.emplace_back(line);
-  });
+  Server server(flowlens::testing::test_host(), o, echo,
+                [&](LogLevel level, std::string_view line) {
+                  std::lock_guard lock(mutex);
+                  if (level == LogLevel::kWarn) warnings.emplace_back(line);
+                });
   server.start();
   const unsigned short port = port_of(server, false);
   testing::TestConnection first("127.0.0.1", port);
@@ -163,10 +165,10 @@ TEST(Server, TheConnectionLimitIsCountedAndLoggedOnceNotPerRefusal) {
 }
 
 TEST(Server, BusyPortFailsStartWithTheAddressAndReason) {
-  Server first(options({"127.0.0.1:0"}), echo, nullptr);
+  Server first(flowlens::testing::test_host(), options({"127.0.0.1:0"}), echo, nullptr);
   first.start();
   const std::string listen = "127.0.0.1:" + std::to_string(port_of(first, false));
-  Server second(options({"127.0.0.1:0", listen}), echo, nullptr);
+  Server second(flowlens::testing::test_host(), options({"127.0.0.1:0", listen}), echo, nullptr);
   try {
     second.start();
     FAIL() << "second bind succeeded";
@@ -178,7 +180,7 @@ TEST(Server, BusyPortFailsStartWithTheAddressAndReason) {
 }
 
 TEST(Server, StopClosesConnectionsAndIsIdempotent) {
-  Server server(options({"127.0.0.1:0"}), echo, nullptr);
+  Server server(flowlens::testing::test_host(), options({"127.0.0.1:0"}), echo, nullptr);
   server.start();
   const unsigned short port = port_of(server, false);
   testing::TestConnection c("127.0.0.1", port);

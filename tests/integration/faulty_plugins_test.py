@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Misbehaving plugins in the real daemon: two sinks whose every delivery fails (one reports an
-error, one throws a non-exception), and a discovery that publishes garbage over and over (an
-empty id, a port 0, one port on two servers, 70,000 servers) and ignores the errors. The daemon
-keeps running and serving the last good server list, never lists what it refused, and says
-what is wrong once, not once per call or per tick.
+error, one throws a non-exception), a discovery that publishes garbage over and over (an
+empty id, a port 0, one port on two servers, 70,000 servers) and ignores the errors, and a sink
+and a discovery whose own thread (an sdk::Thread) ends by an exception. The daemon keeps
+running, ticking and serving the last good server list, never lists what it refused, says what
+is wrong once, not once per call or per tick, and shows the two whose thread died as failed.
 
 usage: faulty_plugins_test.py FLOWLENSD PLUGIN_DIR SINK_FAILING_SO DISCOVERY_GARBAGE_SO"""
 import json
@@ -24,10 +25,12 @@ CONF = {
     "10-core.yaml": "core: {{interface: {dev}, plugin_dir: {plugins}, pin_dir: {pins}, metrics_interval: 500ms, log_level: warn}}\n",
     "20-static.yaml": "plugins:\n  static:\n    plugin: discovery-static\n"
                       "    config: {{servers: [{{id: cs, endpoints: [\"27015/tcp\"]}}]}}\n",
-    "30-garbage.yaml": "plugins:\n  garbage: {{plugin: discovery-garbage}}\n",
+    "30-garbage.yaml": "plugins:\n  garbage: {{plugin: discovery-garbage}}\n"
+                       "  lost: {{plugin: discovery-garbage, config: {{mode: throw_on_thread}}}}\n",
     "40-api.yaml": "plugins:\n  api: {{plugin: sink-jsonapi, config: {{listen: [\"{api}\"], auth: none}}}}\n",
     "50-failing.yaml": "plugins:\n  failing: {{plugin: sink-failing, config: {{mode: error}}}}\n"
-                       "  throwing: {{plugin: sink-failing, config: {{mode: throw}}}}\n",
+                       "  throwing: {{plugin: sink-failing, config: {{mode: throw}}}}\n"
+                       "  thread: {{plugin: sink-failing, config: {{mode: throw_on_thread}}}}\n",
 }
 
 # Waits up to 10 s for the API to listen.
@@ -110,9 +113,15 @@ def main():
             n = sum(1 for line in lines if "on_snapshot failed" in line and sink in line)
             if n != 1:
                 failures.append(f"sink '{sink}' failing every snapshot was logged {n} times, expected once")
+        # A thread that died: said once, naming the instance, the thread and the exception.
+        for instance, what in (("thread", "thread 'worker' ended by an uncaught exception: the worker lost its connection"),
+                               ("lost", "thread 'publisher' ended by an uncaught exception: the service it lists went away")):
+            n = sum(1 for line in lines if f"[{instance}] failed: {what}" in line and "error" in line)
+            if n != 1:
+                failures.append(f"instance '{instance}' whose thread died was logged {n} times, expected once at error")
         if not 1 <= count("discovery: ") <= 12:
             failures.append(f"{count('discovery: ')} discovery conflict lines: expected 1 to 12 (said, and bounded)")
-        if len(lines) > 30:
+        if len(lines) > 32:
             failures.append(f"{len(lines)} log lines in {RUN_SECONDS} s: the daemon repeats itself:\n"
                             + "\n".join(lines[-20:]))
         by_instance = {p.get("instance"): p for p in health.get("plugins") or []}
@@ -120,6 +129,16 @@ def main():
             p = by_instance.get(sink, {})
             if p.get("state") != "started" or not p.get("failures", 0) >= 10:
                 failures.append(f"/health for sink '{sink}': {p} (expected started, failures counted)")
+        for instance in ("thread", "lost"):
+            p = by_instance.get(instance, {})
+            if p.get("state") != "failed" or "uncaught exception" not in p.get("error", ""):
+                failures.append(f"/health for '{instance}' whose thread died: {p} (expected failed, with the error)")
+        # Still ticking at the end: the estimator and the sinks' deliveries went on.
+        age = health.get("last_tick_age_seconds")
+        if age is None or age > 2:
+            failures.append(f"last tick {age} s ago at the end: the daemon stopped ticking")
+        if not by_instance.get("failing", {}).get("failures", 0) >= RUN_SECONDS:
+            failures.append("the failing sink was not given a snapshot every tick to the end")
         if failures:
             print("log:\n" + "\n".join(lines[:80]), file=sys.stderr)
     return report("faulty plugins", failures)

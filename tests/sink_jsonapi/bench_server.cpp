@@ -5,6 +5,7 @@
 // benchmark run.
 #include "jsonapi_sink.h"
 #include "synthetic_snapshot.h"
+#include "test_host.h"
 
 #include <chrono>
 #include <cstdio>
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
   try {
     const std::string json = "{\"auth\":\"none\",\"listen\":[\"127.0.0.1:" + std::to_string(port) +
                              "\"],\"threads\":" + std::to_string(threads) + "}";
-    JsonApiSink sink(parse_config(json), FLOWLENS_JSONAPI_VERSION, nullptr);
+    JsonApiSink sink(parse_config(json), FLOWLENS_JSONAPI_VERSION, flowlens::testing::test_host());
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();

@@ -4,6 +4,7 @@
 #include "jsonapi_sink.h"
 #include "routed_request.h"
 #include "router.h"
+#include "test_host.h"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -118,7 +119,8 @@ TEST(Health, OnlyHealthRequestsNeedTheHostsHealth) {
 TEST(Health, FetchesTheHostsHealthForHealthOnlyAndAtMostOnceASecond) {
   Config config;
   config.auth = AuthMode::kNone;
-  JsonApiSink sink(config, "9.9.9", nullptr);  // never started: handle() needs no socket
+  JsonApiSink sink(config, "9.9.9",
+                   flowlens::testing::test_host());  // never started: handle() needs no socket
   sink.publish(three_servers());
   int fetches = 0;
   sink.set_host_health([&] {

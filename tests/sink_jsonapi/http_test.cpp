@@ -5,6 +5,7 @@
 #include "test_client.h"
 
 #include "free_port.h"
+#include "test_host.h"
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -44,7 +45,8 @@ Running start_sink(const std::string& extra = {}) {
                            R"("],"api_key":")" + kKey + "\"" + (extra.empty() ? "" : "," + extra) +
                            "}";
   Running r;
-  r.sink = std::make_unique<JsonApiSink>(parse_config(json), "test", nullptr);
+  r.sink =
+      std::make_unique<JsonApiSink>(parse_config(json), "test", flowlens::testing::test_host());
   r.sink->publish(testing::synthetic_snapshot(50, now_ms()));
   r.sink->start();
   for (const auto& ep : r.sink->local_endpoints()) {
@@ -248,7 +250,7 @@ TEST(Http, BusyPortFailsStartWithTheAddress) {
   const Running r = start_sink();
   const std::string listen = "127.0.0.1:" + std::to_string(r.v4_port);
   JsonApiSink second(parse_config(R"({"auth":"none","listen":[")" + listen + "\"]}"), "test",
-                     nullptr);
+                     flowlens::testing::test_host());
   try {
     second.start();
     FAIL() << "second bind succeeded";

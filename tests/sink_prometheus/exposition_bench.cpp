@@ -5,6 +5,7 @@
 //   flowlens-prometheus-exposition --bench [--servers N] [--scrapes K]
 #include "exposition.h"
 #include "free_port.h"
+#include "test_host.h"
 #include "prometheus_sink.h"
 #include "synthetic.h"
 #include "test_client.h"
@@ -44,7 +45,7 @@ int bench(std::size_t servers, int scrapes) {
   PrometheusSink sink(
       parse_config(R"({"listen":["127.0.0.1:)" + flowlens::testing::free_port_text() +
                    R"("],"labels":["game"]})"),
-      "bench", nullptr);
+      "bench", flowlens::testing::test_host());
   sink.set_host_health([] { return std::string(testing::kFullHealth); });
   const auto render_start = Clock::now();
   sink.publish(snapshot);

@@ -6,6 +6,7 @@
 #include "test_client.h"
 
 #include "free_port.h"
+#include "test_host.h"
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -34,7 +35,7 @@ std::unique_ptr<PrometheusSink> start(const std::string& extra_json = {}) {
   auto sink = std::make_unique<PrometheusSink>(
       parse_config(R"({"listen": ["127.0.0.1:)" + flowlens::testing::free_port_text() + "\"]" +
                    extra_json + "}"),
-      "9.9.9", nullptr);
+      "9.9.9", flowlens::testing::test_host());
   sink->set_host_health([] { return std::string(R"({"version":"1.2.3","bpf_attached":true})"); });
   sink->start();
   return sink;
@@ -127,7 +128,8 @@ TEST(PrometheusHttp, OtherPathsAndMethods) {
 TEST(PrometheusHttp, BusyPortFailsStartWithTheAddressAndReason) {
   auto first = start();
   const std::string listen = "127.0.0.1:" + std::to_string(port(*first));
-  PrometheusSink second(parse_config(R"({"listen": [")" + listen + "\"]}"), "9.9.9", nullptr);
+  PrometheusSink second(parse_config(R"({"listen": [")" + listen + "\"]}"), "9.9.9",
+                        flowlens::testing::test_host());
   try {
     second.start();
     FAIL() << "second bind succeeded";

@@ -58,7 +58,7 @@ extern "C" {
 /* Bump MINOR when something is appended: a field at the end of a struct, a host function, a
  * status, an event kind, a capability bit. Minors are compatible both ways: readers check
  * struct_size before a newer field, and unknown enum values are treated as the generic case. */
-#define FLOWLENS_PLUGIN_ABI_MINOR 4
+#define FLOWLENS_PLUGIN_ABI_MINOR 5
 
 /* The one exported symbol; its name carries the major so a v2 plugin is told apart by name. */
 #define FLOWLENS_PLUGIN_ENTRY flowlens_plugin_entry_v1
@@ -341,8 +341,9 @@ typedef struct flowlens_host_api {
    *       (replaced by a newer one before the sink took them), "events_delivered",
    *       "events_dropped" (oldest dropped from the sink's full event queue), "failures"
    *       (callbacks that returned an error); "status" and "detail" when the plugin set them
-   *       (set_status, 1.2). Instances that failed to load, be created or start follow with
-   *       "state": "failed" and "error" (1.2). */
+   *       (set_status, 1.2); "state": "failed" and "error" once one of its threads failed
+   *       (report_failure, 1.5). Instances that failed to load, be created or start follow
+   *       with "state": "failed" and "error" (1.2). */
   size_t (*health_json)(flowlens_host_context* context, char* buf, size_t size);
 
   /* ---- v1.2, set by a 1.2 host: check FLOWLENS_HAS_FIELD ---- */
@@ -360,6 +361,19 @@ typedef struct flowlens_host_api {
    * Both are copied; the caller keeps ownership. Returns nothing. Threads: any. An instance that
    * never calls it shows no status. */
   void (*set_status)(flowlens_host_context* context, const char* status, const char* detail);
+
+  /* ---- v1.5, set by a 1.5 host: check FLOWLENS_HAS_FIELD ---- */
+
+  /* Says this instance can no longer do its work: one of its own threads ended by an error it
+   * could not handle (the C++ helper's sdk::Thread calls it when an exception escapes). The host
+   * logs `message` at error once, naming the instance (later reports of the same instance are
+   * not logged again), and shows the instance in the health with "state": "failed" and "error":
+   * message until it is stopped; the instance keeps running otherwise (its other threads, sink
+   * deliveries) and is still stopped and destroyed as usual, so stop must still join the thread
+   * that failed. Required: no (check FLOWLENS_HAS_FIELD and NULL; an older host has only log
+   * and set_status). Args: message, one sentence, not NULL, copied. Threads: any, including the
+   * thread that is ending. */
+  void (*report_failure)(flowlens_host_context* context, const char* message);
 } flowlens_host_api;
 
 /* ===== Plugin descriptor =====================================================================

@@ -212,6 +212,18 @@ class Host {
       api_->set_status(api_->context, status.c_str(), detail.c_str());
   }
 
+  // This instance can no longer do its work (ABI 1.5): the host logs `message` once and shows the
+  // instance as failed in its health. An older host gets the same through log and set_status.
+  // sdk::Thread calls it; a plugin rarely needs to.
+  void report_failure(const std::string& message) const noexcept {
+    if (FLOWLENS_HAS_FIELD(flowlens_host_api, api_, report_failure) && api_->report_failure) {
+      api_->report_failure(api_->context, message.c_str());
+      return;
+    }
+    error(message);
+    set_status("failed", message);
+  }
+
   // True when the host offers health_json (ABI 1.1 and later).
   bool has_health_json() const noexcept {
     return FLOWLENS_HAS_FIELD(flowlens_host_api, api_, health_json) && api_->health_json;
