@@ -267,6 +267,9 @@ class Daemon {
   }
 
   void tick() {
+    // With "players: ..." below, brackets a tick in a debug log: what a crash or a kill
+    // interrupted.
+    spdlog::debug("tick begins");
     auto started = std::chrono::steady_clock::now();
     model::SnapshotPtr snapshot;
     const std::string blind = check_attachment();
@@ -342,6 +345,10 @@ class Daemon {
       if (auto it = statuses.find(p.instance); it != statuses.end()) {
         p.status = it->second.status;
         p.detail = it->second.detail;
+        if (!it->second.failure.empty()) {
+          p.state = plugin_host::to_string(plugin_host::InstanceState::kFailed);
+          p.error = it->second.failure;
+        }
       }
     }
     return to_json(h);

@@ -60,7 +60,8 @@ void register_run_command(CLI::App& app) {
                "Interface to attach to (default: config, else the default-route interface)");
   add_optional(cmd, "--plugin-dir", opts->plugin_dir, "Where plugin .so files are looked up");
   add_optional(cmd, "--pin-dir", opts->pin_dir, "bpffs directory for the pinned maps");
-  add_optional(cmd, "--log-level", opts->log_level, "trace, debug, info, warn, error or off");
+  add_optional(cmd, "--log-level", opts->log_level,
+               "trace, debug, info, warn, error or off (debug: a line as each tick begins)");
   add_optional(cmd, "--map-size", opts->map_size, "Flow map capacity (config: ebpf_map_size)");
   add_optional(cmd, "--interval", opts->interval_seconds,
                "Seconds between estimates (config: metrics_interval)");

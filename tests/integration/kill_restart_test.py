@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """SIGKILL and restart on the real kernel, with real players: the daemon is killed at points
-spread over its tick interval, and once a few milliseconds into a SIGHUP reload; each time the
-next run starts over the same pins without error, continues the counts from the pinned flow map
+spread over its tick interval, once inside a tick (made long by thousands of idle servers, and
+killed as its debug line `tick begins` arrives; the log shows the tick began and never ended),
+and once a few milliseconds into a SIGHUP reload; each time the next run starts over the same
+pins without error, continues the counts from the pinned flow map
 (a server's bytes never go back), never reads a confident 0 for a server with players (unknown
 until it knows), and leaves exactly one of its filters per direction on the interface.
 
@@ -29,6 +31,12 @@ INTERVAL = 0.5
 KILL_OFFSETS = (0.0, INTERVAL / 3, 2 * INTERVAL / 3)  # after a tick line, within the next interval
 RELOAD_KILL_DELAY = 0.02
 SETTLE_SECONDS = 25  # a restart may read unknown until sessions could qualify again; not longer
+# Idle servers that make a tick take tens of milliseconds at debug (a line per server), against
+# the few a kill needs to arrive after the `tick begins` line is read; a kill that still came
+# after the tick ended is retried.
+IDLE_SERVERS = 4000  # with cs and mc, under the 4,096 endpoints the kernel program watches
+TICK_KILL_ATTEMPTS = 4
+TICK_BEGINS, TICK_ENDS = "tick begins", "players: "
 
 CORE = "core: {{interface: {dev}, plugin_dir: {plugins}, pin_dir: {pins}, metrics_interval: 500ms}}\n"
 STATIC = """plugins:
@@ -39,15 +47,19 @@ STATIC = """plugins:
         - {{id: cs, endpoints: ["27015/udp"]}}
         - {{id: mc, endpoints: ["25565/tcp"]}}
 {extra}"""
+IDLE = "".join(f'        - {{id: idle-{i}, endpoints: ["{30000 + i}/udp"]}}\n' for i in range(IDLE_SERVERS))
 
 
 class Run:
     """One daemon run: its JSON tick lines as they come."""
 
     def __init__(self, hosts, flowlensd, conf):
+        # At debug for the `tick begins` line that a kill inside a tick waits for.
         self.proc = subprocess.Popen(["nsenter", f"--net=/run/netns/{hosts.srv}", flowlensd, "run", "--conf-dir",
-                                      conf, "--jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.ticks, self.err = [], ""
+                                      conf, "--jsonl", "--log-level", "debug"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.ticks, self.err_lines = [], []
+        self.kill_at_tick = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_err, daemon=True).start()
 
@@ -57,7 +69,15 @@ class Run:
 
     def _read_err(self):
         for line in self.proc.stderr:
-            self.err += line
+            # Killed from the reader, as soon as the line is read: the tick has just begun.
+            if TICK_BEGINS in line and self.kill_at_tick.is_set():
+                self.proc.send_signal(signal.SIGKILL)
+                self.kill_at_tick.clear()
+            self.err_lines.append(line)
+
+    @property
+    def err(self):
+        return "".join(self.err_lines)
 
     def wait_for(self, predicate, seconds):
         deadline = time.monotonic() + seconds
@@ -71,6 +91,16 @@ class Run:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
         time.sleep(0.2)  # the stderr reader's last lines
+
+
+def tick_lines(err):
+    return [line for line in err.splitlines() if TICK_BEGINS in line or TICK_ENDS in line]
+
+
+def tick_ms(err):
+    """The tick durations the daemon reported: `players: ... (N flows, tick X ms)`."""
+    return [float(line.rsplit("tick ", 1)[1].split(" ms")[0]) for line in err.splitlines()
+            if TICK_ENDS in line and " ms)" in line]
 
 
 def counting(servers):
@@ -137,6 +167,34 @@ def main():
                 before = check_run(f"after SIGKILL {offset:.2f} s after a tick", run, hosts, before, failures)
                 if "reusing pinned map" not in run.err:
                     failures.append(f"kill {i}: the restart did not reuse the pinned maps:\n{run.err}")
+
+            # Inside a tick: long ticks from idle servers, killed on the line that begins one.
+            with open(static, "w") as f:
+                f.write(STATIC.format(extra=IDLE))
+            run.proc.send_signal(signal.SIGHUP)
+            if run.wait_for(lambda s: len(s) > IDLE_SERVERS, 30) is None:
+                raise RuntimeError(f"the reload to {IDLE_SERVERS} idle servers did not take:\n{run.err[-2000:]}")
+            run.wait_for(lambda s: False, 2)  # a few long ticks to measure
+            inside = None
+            for attempt in range(TICK_KILL_ATTEMPTS):
+                durations = tick_ms(run.err)[-3:]
+                run.kill_at_tick.set()
+                run.proc.wait(10)
+                time.sleep(0.2)  # the stderr reader's last lines
+                last = tick_lines(run.err)[-1:]
+                print(f"kill inside a tick, attempt {attempt + 1}: ticks took {durations} ms; "
+                      f"the log ends with {last}")
+                if last and TICK_BEGINS in last[0]:
+                    inside = durations
+                run = Run(hosts, flowlensd, conf)
+                before = check_run(f"after SIGKILL inside a tick (attempt {attempt + 1})", run, hosts, before,
+                                   failures)
+                if "reusing pinned map" not in run.err:
+                    failures.append(f"kill inside a tick: the restart did not reuse the pinned maps:\n{run.err}")
+                if inside is not None:
+                    break
+            if inside is None:
+                failures.append(f"no kill landed inside a tick in {TICK_KILL_ATTEMPTS} attempts")
 
             with open(static, "w") as f:
                 f.write(STATIC.format(extra='        - {id: extra, endpoints: ["34197/udp"]}\n'))
