@@ -30,11 +30,12 @@ class Thread {
   // Starts `fn` on a new thread. `name` says which of the instance's threads it is ("poll",
   // "http worker") in the report. Throws std::system_error when no thread can be started.
   template <class Fn>
-  requires std::is_invocable_v < std::decay_t<Fn>
-  & > Thread(Host host, std::string name, Fn&& fn)
+  Thread(Host host, std::string name, Fn&& fn)
       : thread_([host, name = std::move(name), fn = std::forward<Fn>(fn)]() mutable noexcept {
           run_reporting(host, name, fn);
-        }) {}
+        }) {
+    static_assert(std::is_invocable_v<std::decay_t<Fn>&>, "sdk::Thread runs fn()");
+  }
 
   Thread(Thread&& other) noexcept = default;
   Thread& operator=(Thread&& other) noexcept {
