@@ -2,14 +2,15 @@
 #include "jsonapi_sink.h"
 
 #include "host_log.h"
+#include "reopen_each.h"
 
 namespace flowlens::jsonapi {
 
 JsonApiSink::JsonApiSink(Config config, std::string version, sdk::Host host)
-    : config_(std::move(config)),
-      version_(std::move(version)),
+    : version_(std::move(version)),
+      config_(std::make_shared<const Config>(std::move(config))),
       server_(
-          host, config_.server, [this](const Request& request) { return handle(request); },
+          host, config_->server, [this](const Request& request) { return handle(request); },
           http::host_logger(host), make_error) {}
 
 JsonApiSink::~JsonApiSink() {
@@ -19,8 +20,27 @@ JsonApiSink::~JsonApiSink() {
 void JsonApiSink::start() {
   started_ = std::chrono::steady_clock::now();
   // Read here, not in the config parse: check-config needs neither the file nor the variable.
-  if (config_.auth == AuthMode::kBearer) config_.api_key = sdk::load_secret(config_.api_key_source);
+  load_api_key();
   server_.start();
+}
+
+void JsonApiSink::reopen() {
+  http::reopen_each(
+      {{[this] { load_api_key(); }, "the previous API key"}, {[this] { server_.reopen(); }, ""}});
+}
+
+void JsonApiSink::load_api_key() {
+  const std::shared_ptr<const Config> current = config();
+  if (current->auth != AuthMode::kBearer) return;
+  auto next = std::make_shared<Config>(*current);
+  next->api_key = sdk::load_secret(current->api_key_source);
+  std::lock_guard lock(mutex_);
+  config_ = std::move(next);
+}
+
+std::shared_ptr<const Config> JsonApiSink::config() const {
+  std::lock_guard lock(mutex_);
+  return config_;
 }
 
 void JsonApiSink::stop() {
@@ -28,7 +48,8 @@ void JsonApiSink::stop() {
 }
 
 void JsonApiSink::publish(const Snapshot& snapshot) {
-  swap_state(std::make_shared<const RenderedSnapshot>(snapshot, config_.include_ips, config_.gzip),
+  const std::shared_ptr<const Config> cfg = config();
+  swap_state(std::make_shared<const RenderedSnapshot>(snapshot, cfg->include_ips, cfg->gzip),
              nullptr);
 }
 
@@ -71,7 +92,8 @@ Response JsonApiSink::handle(const Request& request) {
   if (is_health_request(request)) refresh_host_status();
   const std::shared_ptr<const State> current = state();
   const auto now = std::chrono::steady_clock::now();
-  const RouteInputs inputs{config_,        *current, now - current->received,
+  const std::shared_ptr<const Config> cfg = config();
+  const RouteInputs inputs{*cfg,           *current, now - current->received,
                            now - started_, version_, server_.connection_stats()};
   return route(request, inputs);
 }

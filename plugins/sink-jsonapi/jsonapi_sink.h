@@ -30,8 +30,9 @@ class JsonApiSink {
 
   void start();
   void stop();
-  // Re-reads the TLS certificate and key (SIGHUP); throws, still serving the old pair.
-  void reopen() { server_.reopen(); }
+  // Re-reads the API key's file or variable and the TLS certificate and key (SIGHUP). Throws
+  // naming each that was refused, which keeps its previous value.
+  void reopen();
 
   // Renders `snapshot` once, then swaps it in. The lock is held only for the pointer swap, so
   // the delivery thread never waits on requests in flight.
@@ -46,7 +47,8 @@ class JsonApiSink {
   Response handle(const Request& request);
 
   std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
-  const Config& config() const { return config_; }
+  // The configuration in force: a reopen swaps in a copy holding the key read again.
+  std::shared_ptr<const Config> config() const;
 
  private:
   std::shared_ptr<const State> state() const;
@@ -54,10 +56,13 @@ class JsonApiSink {
   // Fetches the host's health when the copy in the state is older than kHostHealthMaxAge.
   void refresh_host_status();
 
-  Config config_;  // api_key is written by start, before the server runs
+  // Reads api_key's file or variable into a new config_; throws SecretError naming it.
+  void load_api_key();
+
   const std::string version_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-  mutable std::mutex mutex_;  // guards state_ (the pointer, not what it points to)
+  mutable std::mutex mutex_;  // guards config_ and state_ (the pointers, not what they point to)
+  std::shared_ptr<const Config> config_;  // api_key is set by start, before the server runs
   std::shared_ptr<const State> state_ = std::make_shared<const State>();
   // /health needs no token, so a flood of it must not become a flood of calls into the daemon:
   // one fetch a second at most, concurrent requests waiting for it rather than fetching too.

@@ -4,6 +4,7 @@
 #include "bearer_auth.h"
 #include "exposition.h"
 #include "host_log.h"
+#include "reopen_each.h"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
@@ -43,10 +44,10 @@ boost::json::object parse_object(const std::string& text) {
 }  // namespace
 
 PrometheusSink::PrometheusSink(Config config, std::string version, sdk::Host host)
-    : config_(std::move(config)),
-      version_(std::move(version)),
+    : version_(std::move(version)),
+      config_(std::make_shared<const Config>(std::move(config))),
       server_(
-          host, config_.server, [this](const http::Request& request) { return handle(request); },
+          host, config_->server, [this](const http::Request& request) { return handle(request); },
           http::host_logger(host)) {}
 
 PrometheusSink::~PrometheusSink() {
@@ -55,9 +56,27 @@ PrometheusSink::~PrometheusSink() {
 
 void PrometheusSink::start() {
   // Read here, not in the config parse: check-config needs neither the file nor the variable.
-  if (!config_.bearer_token_source.empty())
-    config_.bearer_token = sdk::load_secret(config_.bearer_token_source);
+  load_bearer_token();
   server_.start();
+}
+
+void PrometheusSink::reopen() {
+  http::reopen_each({{[this] { load_bearer_token(); }, "the previous bearer token"},
+                     {[this] { server_.reopen(); }, ""}});
+}
+
+void PrometheusSink::load_bearer_token() {
+  const std::shared_ptr<const Config> current = config();
+  if (current->bearer_token_source.empty()) return;
+  auto next = std::make_shared<Config>(*current);
+  next->bearer_token = sdk::load_secret(current->bearer_token_source);
+  std::lock_guard lock(mutex_);
+  config_ = std::move(next);
+}
+
+std::shared_ptr<const Config> PrometheusSink::config() const {
+  std::lock_guard lock(mutex_);
+  return config_;
 }
 
 void PrometheusSink::stop() {
@@ -66,7 +85,7 @@ void PrometheusSink::stop() {
 
 void PrometheusSink::publish(const sdk::Snapshot& snapshot) {
   auto next = std::make_shared<Rendered>();
-  next->text = render_servers(snapshot, config_.series);
+  next->text = render_servers(snapshot, config()->series);
   next->timestamp_unix_ms = snapshot.timestamp_unix_ms;
   std::lock_guard lock(mutex_);
   rendered_ = std::move(next);
@@ -97,7 +116,7 @@ std::string PrometheusSink::health_text() {
   const boost::json::object host = parse_object(host_json);
   return render_health(
       {host, rendered ? std::optional<int64_t>(rendered->timestamp_unix_ms) : std::nullopt,
-       std::chrono::system_clock::now(), version_, config_.series.node,
+       std::chrono::system_clock::now(), version_, config()->series.node,
        server_.connection_stats()});
 }
 
@@ -115,9 +134,9 @@ http::Response PrometheusSink::handle(const http::Request& request) {
     res.set(bhttp::field::allow, "GET, HEAD");
     return res;
   }
-  if (!config_.bearer_token.empty()) {
+  if (const std::shared_ptr<const Config> cfg = config(); !cfg->bearer_token.empty()) {
     const auto it = request.find(bhttp::field::authorization);
-    if (it == request.end() || !http::bearer_matches(it->value(), config_.bearer_token)) {
+    if (it == request.end() || !http::bearer_matches(it->value(), cfg->bearer_token)) {
       http::Response res = plain(bhttp::status::unauthorized, "unauthorized", request);
       res.set(bhttp::field::www_authenticate, "Bearer realm=\"flowlens\"");
       return res;

@@ -33,8 +33,9 @@ class PrometheusSink {
   // Binds every listen address; throws "cannot listen on ADDR: bind: REASON" when one fails.
   void start();
   void stop();
-  // Re-reads the TLS certificate and key (SIGHUP); throws, still serving the old pair.
-  void reopen() { server_.reopen(); }
+  // Re-reads the bearer token's file or variable and the TLS certificate and key (SIGHUP).
+  // Throws naming each that was refused, which keeps its previous value.
+  void reopen();
 
   // Renders the servers' series once, then swaps them in (the lock covers the pointer only).
   void publish(const sdk::Snapshot& snapshot);
@@ -53,10 +54,14 @@ class PrometheusSink {
     int64_t timestamp_unix_ms = 0;
   };
   std::string health_text();
+  // Reads bearer_token's file or variable into a new config_; throws SecretError naming it.
+  void load_bearer_token();
+  // The configuration in force: a reopen swaps in a copy holding the token read again.
+  std::shared_ptr<const Config> config() const;
 
-  Config config_;  // bearer_token is written by start, before the server runs
   const std::string version_;
-  mutable std::mutex mutex_;  // guards rendered_ (the pointer)
+  mutable std::mutex mutex_;              // guards config_ and rendered_ (the pointers)
+  std::shared_ptr<const Config> config_;  // bearer_token is set by start, before the server runs
   std::shared_ptr<const Rendered> rendered_;
   // Prometheus scrapes every few seconds, but /metrics may be open to anyone: the daemon is asked
   // for its health at most once a second, concurrent scrapes waiting for that one fetch.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "flowlens/sdk/secret.hpp"
+#include "secret_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -20,14 +21,7 @@ std::string dir() {
   return ::testing::TempDir();
 }
 
-// Writes `text` to a file in the test's temp dir with `mode`; returns its path.
-std::string secret_file(const std::string& name, const std::string& text, mode_t mode) {
-  const std::string path = dir() + "/" + name;
-  ::unlink(path.c_str());
-  std::ofstream(path) << text;
-  ::chmod(path.c_str(), mode);
-  return path;
-}
+using flowlens::testing::secret_file;
 
 SecretSource source_of(const std::string& json) {
   const boost::json::object object = boost::json::parse(json).as_object();

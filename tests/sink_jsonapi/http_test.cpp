@@ -5,6 +5,7 @@
 #include "test_client.h"
 
 #include "free_port.h"
+#include "secret_file.h"
 #include "test_host.h"
 #include <gtest/gtest.h>
 
@@ -244,6 +245,40 @@ TEST(Http, ANewSnapshotIsServedAtOnce) {
   ASSERT_TRUE(reply);
   EXPECT_TRUE(reply->body.starts_with("{\"servers\":[{\"server_id\":\"fresh\""));
   EXPECT_NE(reply->body.find("\"active_players\":7"), std::string::npos);
+}
+
+TEST(Http, ReopenRereadsTheKeyFileAndKeepsTheKeyWhenTheNewFileIsRefused) {
+  const std::string key = flowlens::testing::secret_file("jsonapi-reopen.key", "first\n", 0600);
+  JsonApiSink sink(parse_config(R"({"listen":"127.0.0.1:)" + flowlens::testing::free_port_text() +
+                                R"(","api_key_file":")" + key + "\"}"),
+                   "test", flowlens::testing::test_host());
+  sink.publish(testing::synthetic_snapshot(5, now_ms()));
+  sink.start();
+  const unsigned short port = sink.local_endpoints().at(0).port();
+  const auto status = [&](const char* bearer) {
+    const auto reply = http::testing::get("127.0.0.1", port, "/metrics/servers", bearer);
+    return reply ? reply->status : -1;
+  };
+  EXPECT_EQ(status("first"), 200);
+
+  flowlens::testing::secret_file("jsonapi-reopen.key", "second\n", 0600);  // rotated
+  EXPECT_EQ(status("second"), 401) << "read again only when told (SIGHUP)";
+  sink.reopen();
+  EXPECT_EQ(status("second"), 200);
+  EXPECT_EQ(status("first"), 401);
+
+  flowlens::testing::secret_file("jsonapi-reopen.key", "third\n", 0644);
+  try {
+    sink.reopen();
+    ADD_FAILURE() << "a key file readable by others was used";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "api_key_file: " + key +
+                  ": readable by others (mode 0644): chmod o-r it (0600, or 0640 with the "
+                  "daemon's group); still using the previous API key");
+  }
+  EXPECT_EQ(status("second"), 200);
+  EXPECT_EQ(status("third"), 401);
 }
 
 TEST(Http, BusyPortFailsStartWithTheAddress) {

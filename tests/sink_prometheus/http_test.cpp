@@ -6,6 +6,7 @@
 #include "test_client.h"
 
 #include "free_port.h"
+#include "secret_file.h"
 #include "test_host.h"
 #include <gtest/gtest.h>
 
@@ -83,6 +84,30 @@ TEST(PrometheusHttp, ARemovedServersSeriesDisappear) {
   ASSERT_TRUE(r);
   EXPECT_TRUE(contains(r->body, "flowlens_active_players{server_id=\"cs\"} 4\n")) << r->body;
   EXPECT_EQ(r->body.find("\"mc\""), std::string::npos) << r->body;
+}
+
+TEST(PrometheusHttp, ReopenRereadsTheTokenFileAndKeepsTheTokenWhenTheNewFileIsRefused) {
+  const std::string token = flowlens::testing::secret_file("prom-reopen.token", "first\n", 0600);
+  auto sink = start(R"(, "bearer_token_file": ")" + token + "\"");
+  const auto status = [&](const char* bearer) {
+    const auto reply = testing::get("127.0.0.1", port(*sink), "/metrics", bearer);
+    return reply ? reply->status : -1;
+  };
+  EXPECT_EQ(status("first"), 200);
+  flowlens::testing::secret_file("prom-reopen.token", "second\n", 0600);
+  sink->reopen();
+  EXPECT_EQ(status("second"), 200);
+  EXPECT_EQ(status("first"), 401);
+  ::unlink(token.c_str());
+  try {
+    sink->reopen();
+    ADD_FAILURE() << "a missing token file went unnoticed";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "bearer_token_file: " + token +
+                                         ": cannot open: No such file or directory; still using "
+                                         "the previous bearer token");
+  }
+  EXPECT_EQ(status("second"), 200);
 }
 
 TEST(PrometheusHttp, BearerTokenWhenConfigured) {
